@@ -1,0 +1,65 @@
+# Two commands set everything up on a fresh machine: `make demo` and `make test`.
+# Each creates (or reuses) .venv at the repository root and installs what it needs.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA ?= ../shared/data/prompts
+export AWS_DEFAULT_REGION ?= us-east-1
+export SAM_CLI_TELEMETRY := 0
+
+.PHONY: help demo test check lint format typecheck validate-template model benchmark bench-replay simulate clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[cpu,validate,local]'
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.runtime-installed
+
+demo: $(VENV)/.runtime-installed ## run the pipeline end to end on the embedded AWS emulator and print the alerts
+	$(BIN)/distillguard demo
+
+test: $(VENV)/.dev-installed ## lint, then run every test (unit + integration on the embedded emulator)
+	$(BIN)/ruff check shared functions models tests
+	$(BIN)/python -m pytest -q
+
+check: test typecheck ## everything CI should gate on, plus mypy
+
+lint: $(VENV)/.dev-installed ## ruff format check + ruff lint
+	$(BIN)/ruff format --check shared functions models tests
+	$(BIN)/ruff check shared functions models tests
+
+format: $(VENV)/.dev-installed ## apply ruff format and autofixes
+	$(BIN)/ruff format shared functions models tests
+	$(BIN)/ruff check --fix shared functions models tests
+
+typecheck: $(VENV)/.dev-installed ## mypy on the Lambda code
+	$(BIN)/mypy
+
+validate-template: $(VENV)/.dev-installed ## sam validate --lint and cfn-lint on template.yaml
+	$(BIN)/sam validate --lint
+	$(BIN)/cfn-lint template.yaml
+
+model: $(VENV)/.dev-installed ## train, export, check parity, evaluate and write the model card (DATA=path to the corpus)
+	$(BIN)/python -m models.train --data $(DATA)
+
+benchmark: $(VENV)/.dev-installed ## classifier throughput, cold start, size and memory (DATA=path to the corpus)
+	$(BIN)/python -m models.benchmark --data $(DATA)
+
+bench-replay: $(VENV)/.dev-installed ## replay 12,000 simulated records through the local pipeline and time it
+	$(BIN)/python -m infra.bench_replay --records 12000
+
+simulate: $(VENV)/.runtime-installed ## write simulated traffic to build/simulated (SEED=n)
+	$(BIN)/distillguard simulate --out build/simulated --seed $${SEED:-0}
+
+clean: ## remove the virtual environment and build outputs
+	rm -rf $(VENV) build .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Training, evaluation and benchmarking of the DistillGuard prompt classifier (run from the repo root)."""

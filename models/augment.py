@@ -1,0 +1,270 @@
+"""Authored training augmentation: our own templates (models/authored/templates.py) filled with problems and
+requests taken from the *training* part of the corpus.
+
+Each generated example remembers the corpus source group its filler came from (``fill_group``), so a
+leave-one-source-out fold drops the examples whose filler belongs to the held-out source: nothing from a
+held-out repository reaches training, not even through augmentation.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from distillguard.classifier.preprocessing import split_blocks
+from models.authored import templates as T
+from models.data import Example
+
+AUTHORED_GROUP = "authored"
+
+PROBLEM_GROUPS = (
+    "openai/grade-school-math",
+    "deepseek-ai/DeepSeek-Math",
+    "sahil280114/codealpaca",
+    "openai/human-eval",
+    "yizhongw/self-instruct",
+    "lm-sys/FastChat",
+)
+REQUEST_GROUPS = ("yizhongw/self-instruct", "lm-sys/FastChat", "f/awesome-chatgpt-prompts", "sahil280114/codealpaca")
+
+
+@dataclass(frozen=True, slots=True)
+class Augmented:
+    text: str
+    label: str
+    family: str
+    fill_group: str  # corpus source group of the filler text, or "authored"
+    fill_id: int  # index of the filler's corpus example, or -1 for authored filler
+
+    @property
+    def source(self) -> str:
+        return f"authored:{self.family}"
+
+
+def _last_user(text: str) -> str | None:
+    blocks = split_blocks(text)
+    users = [b.content for b in blocks if b.role == "user"]
+    if len(users) != 1:
+        return None
+    return users[0].strip()
+
+
+Filler = tuple[str, str, int]  # text, source group, corpus index (-1: authored)
+
+
+def fill_pools(examples: Sequence[Example]) -> tuple[list[Filler], list[Filler]]:
+    """(problems, requests) as (text, group, index) from ordinary single-turn corpus prompts."""
+    problems: list[Filler] = []
+    requests: list[Filler] = []
+    for i, ex in enumerate(examples):
+        if ex.label != "ordinary":
+            continue
+        content = _last_user(ex.text)
+        if not content or len(content) > 1500:
+            continue
+        if ex.group in PROBLEM_GROUPS:
+            problems.append((content, ex.group, i))
+        if ex.group in REQUEST_GROUPS and len(content) < 600:
+            requests.append((content, ex.group, i))
+    return problems, requests
+
+
+def _join(*blocks: tuple[str, str]) -> str:
+    return "\n\n".join(content if role == "raw" else f"[{role}]\n{content}" for role, content in blocks)
+
+
+class _Gen:
+    def __init__(self, problems: list[Filler], requests: list[Filler], seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.problems = problems or [("What is 2 + 2?", AUTHORED_GROUP, -1)]
+        authored_requests = [(r.format(num=7), AUTHORED_GROUP, -1) for r in T.ORDINARY_REQUESTS]
+        self.requests = (requests or []) + authored_requests
+
+    def nums(self) -> dict[str, int]:
+        r = self.rng
+        return {"num": r.randint(2, 90), "num2": r.randint(2, 90), "num3": r.randint(2, 500)}
+
+    def fmt(self, template: str, **kw: str) -> str:
+        values = {"subject": self.rng.choice(T.SUBJECTS), "repo": self.rng.choice(T.REPOS), **self.nums(), **kw}
+        return template.format(**values)
+
+    def answer(self) -> str:
+        return self.fmt(self.rng.choice(T.GENERIC_ANSWERS))
+
+    # --- tools -------------------------------------------------------------------------------------------
+    def tool_specs(self, k: int) -> list[dict]:
+        r = self.rng
+        specs = []
+        for _ in range(k):
+            verb, noun = r.choice(T.TOOL_VERBS), r.choice(T.TOOL_NOUNS)
+            params = r.sample(T.PARAM_POOL, r.randint(1, 4))
+            specs.append(
+                {
+                    "name": f"{verb}_{noun}" if r.random() < 0.8 else f"{verb}{noun.title().replace('_', '')}",
+                    "description": f"{verb.capitalize()} {noun.replace('_', ' ')} information for the user.",
+                    "parameters": {
+                        "type": "object",
+                        "properties": {n: {"type": t, "description": d} for n, t, d in params},
+                        "required": [params[0][0]],
+                    },
+                }
+            )
+        return specs
+
+    def render_tools(self, specs: list[dict]) -> str:
+        style = self.rng.randrange(5)
+        if style == 0:
+            return json.dumps(specs, indent=self.rng.choice([2, 4]))
+        if style == 1:
+            return "\n".join(json.dumps({"type": "function", "function": s}) for s in specs)
+        if style == 2:
+            lines = []
+            for s in specs:
+                args = ", ".join(f"{n}: {p['type']}" for n, p in s["parameters"]["properties"].items())
+                lines.append(f'def {s["name"]}({args}) -> dict:\n    """{s["description"]}"""')
+            return "\n\n".join(lines)
+        if style == 3:
+            return "\n".join(
+                f"- {s['name']}({', '.join(s['parameters']['properties'])}): {s['description']}" for s in specs
+            )
+        return "\n".join(
+            f'<tool name="{s["name"]}">\n  <description>{s["description"]}</description>\n  <parameters>'
+            f"{json.dumps(s['parameters'])}</parameters>\n</tool>"
+            for s in specs
+        )
+
+    # --- families ----------------------------------------------------------------------------------------
+    def cot(self) -> Augmented:
+        r = self.rng
+        p, g, fid = r.choice(self.problems)
+        kind = r.random()
+        if kind < 0.35:
+            system = r.choice(T.COT_SYSTEM)
+            user = p if r.random() < 0.6 else self.fmt(r.choice(T.COT_USER), p=p)
+            return Augmented(_join(("system", system), ("user", user)), "cot_harvesting", "cot-system", g, fid)
+        if kind < 0.8:
+            return Augmented(_join(("user", self.fmt(r.choice(T.COT_USER), p=p))), "cot_harvesting", "cot-user", g, fid)
+        blocks = [("user", p if r.random() < 0.5 else self.fmt(r.choice(T.COT_USER), p=p))]
+        if r.random() < 0.4:
+            blocks.insert(0, ("system", r.choice(T.COT_SYSTEM + T.ORDINARY_SYSTEM)))
+        blocks.append(("assistant", r.choice(T.COT_PREFILL)))
+        return Augmented(_join(*blocks), "cot_harvesting", "cot-prefill", g, fid)
+
+    def judge(self) -> Augmented:
+        r = self.rng
+        q, g, fid = r.choice(self.problems)
+        text = self.fmt(r.choice(T.JUDGE), q=q, a=self.answer(), b=self.answer())
+        if r.random() < 0.4:
+            # The instruction as the system prompt, the material to judge as the user turn.
+            instruction, _, material = text.partition("\n\n")
+            return Augmented(_join(("system", instruction), ("user", material or q)), "cot_harvesting", "judge", g, fid)
+        return Augmented(_join(("user", text)), "cot_harvesting", "judge", g, fid)
+
+    def trace(self) -> Augmented:
+        r = self.rng
+        q, g, fid = r.choice(self.problems)
+        b = "\n".join(self.answer() for _ in range(r.randint(1, 4)))
+        text = self.fmt(r.choice(T.TRACE_REWRITE), q=q, a=self.answer(), b=b)
+        return Augmented(_join(("user", text)), "cot_harvesting", "trace-rewrite", g, fid)
+
+    def agent(self) -> Augmented:
+        r = self.rng
+        req, g, fid = r.choice(self.requests if r.random() < 0.7 else self.problems)
+        specs = self.tool_specs(r.randint(1, 5))
+        names = ", ".join(s["name"] for s in specs)
+        if r.random() < 0.45:
+            # OpenAI-style tools parameter, serialised as a [tools] block after the system turn.
+            tools_json = json.dumps([{"type": "function", "function": s} for s in specs])
+            blocks = [("tools", tools_json), ("user", req)]
+            if r.random() < 0.5:
+                blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM + ["You are a helpful assistant with tools."])))
+            family = "agent-fc"
+        else:
+            system = self.fmt(r.choice(T.AGENT_SYSTEM), tools=self.render_tools(specs), names=names)
+            blocks = [("system", system), ("user", req)]
+            family = "agent-prompted"
+        if r.random() < 0.3:
+            call = {"name": specs[0]["name"], "arguments": json.dumps({"query": req[:30]})}
+            blocks.append(("assistant", f"[tool_calls] {json.dumps([call])}"))
+            blocks.append(("tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
+            family += "-multiturn"
+        return Augmented(_join(*blocks), "agentic_extraction", family, g, fid)
+
+    def agent_loop(self) -> Augmented:
+        r = self.rng
+        q, g, fid = r.choice(self.requests if r.random() < 0.5 else self.problems)
+        specs = self.tool_specs(r.randint(2, 5))
+        text = self.fmt(r.choice(T.AGENT_LOOP), tools=self.render_tools(specs), names=", ".join(s["name"] for s in specs),
+                        q=q)
+        if r.random() < 0.6:
+            # Few-shot: worked episodes go between the instructions and the new question.
+            demos = "\n\n".join(r.sample(T.AGENT_DEMOS, r.randint(1, 3)))
+            head, sep, tail = text.rpartition("\n\n")
+            text = f"{head}\n\nHere are some examples.\n\n{demos}\n\n{tail}" if sep else f"{demos}\n\n{text}"
+        return Augmented(text, "agentic_extraction", "agent-loop", g, fid)
+
+    def coding_agent(self) -> Augmented:
+        r = self.rng
+        issue, g, fid = r.choice(self.problems if r.random() < 0.5 else self.requests)
+        blocks = [("system", self.fmt(r.choice(T.CODING_AGENT_SYSTEM))),
+                  ("user", self.fmt(r.choice(T.CODING_AGENT_USER), issue=issue))]
+        if r.random() < 0.4:
+            blocks.append(("assistant", "Let me look at the repository first.\n```bash\nls -la\n```"))
+            blocks.append(("user" if r.random() < 0.5 else "tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
+        return Augmented(_join(*blocks), "agentic_extraction", "coding-agent", g, fid)
+
+    def ordinary(self) -> Augmented:
+        r = self.rng
+        kind = r.random()
+        if kind < 0.12:
+            user, g, fid = self.fmt(r.choice(T.ORDINARY_PERSONA)), AUTHORED_GROUP, -1
+            family = "ordinary-persona"
+        elif kind < 0.4:
+            p, g, fid = r.choice(self.problems)
+            user = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=p)
+            family = "ordinary-problem"
+        elif kind < 0.8:
+            p, g, fid = r.choice(self.requests)
+            user = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=p)
+            family = "ordinary-request"
+        else:
+            u1, a1, u2 = (self.fmt(x) for x in r.choice(T.ORDINARY_CHAT))
+            blocks = [("user", u1), ("assistant", a1), ("user", u2)]
+            if r.random() < 0.4:
+                blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
+            return Augmented(_join(*blocks), "ordinary", "ordinary-chat", AUTHORED_GROUP, -1)
+        blocks = [("user", user)]
+        if r.random() < 0.3:
+            blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
+        return Augmented(_join(*blocks), "ordinary", family, g, fid)
+
+
+# How many examples of each family to generate (before any fold filtering).
+DEFAULT_COUNTS = {
+    "cot": 1400,
+    "judge": 450,
+    "trace": 300,
+    "agent": 1000,
+    "agent_loop": 300,
+    "coding_agent": 250,
+    "ordinary": 1600,
+}
+
+
+def generate(examples: Sequence[Example], seed: int = 13, counts: dict[str, int] | None = None) -> list[Augmented]:
+    problems, requests = fill_pools(examples)
+    gen = _Gen(problems, requests, seed)
+    out: list[Augmented] = []
+    for family, n in (counts or DEFAULT_COUNTS).items():
+        make = getattr(gen, family)
+        out.extend(make() for _ in range(n))
+    # Exact duplicates add nothing.
+    seen: set[str] = set()
+    unique = []
+    for a in out:
+        if a.text not in seen:
+            seen.add(a.text)
+            unique.append(a)
+    return unique

@@ -1,0 +1,453 @@
+"""Training augmentation written for DistillGuard (not taken from any repository).
+
+Every string below was written for this project, in our own words, to describe *families* of prompts
+(reasoning elicitation, graders, trace rewriting, tool-calling agents, coding agents, and ordinary requests
+that look like them). None copies a template of the corpus's source repositories; where a family is also in
+the corpus (think tags, \\boxed answers, LLM-as-judge, ReAct-style loops), the wording here is a paraphrase
+with different structure, so leave-one-source-out figures measure transfer from these paraphrases, which is
+exactly what happens in production when a team adds variants it has seen in the wild. See MODEL_CARD.md.
+
+Placeholders: {p} a problem or request, {q} a question, {a} and {b} answers/responses, {subject} a topic,
+{tools} a rendered tool list, {names} the tool names, {issue} a task description.
+"""
+
+from __future__ import annotations
+
+# ---------------------------------------------------------------------------------------------------------
+# cot_harvesting: system prompts that ask for an elaborate reasoning trace
+COT_SYSTEM = [
+    "Think carefully before you answer. Write out your full reasoning inside <think> and </think> tags, then "
+    "give the final answer.",
+    "You are a meticulous problem solver. First reason through the problem in detail, exploring alternatives "
+    "and checking each step, then state the final answer on its own line.",
+    "You are a reasoning model. Always begin your reply with <think> and lay out your entire thought process "
+    "before you answer.",
+    "Before answering, produce a detailed chain of thought. Enclose it in <reasoning></reasoning> and put the "
+    "final answer in <answer></answer>.",
+    "You are an expert mathematician. Solve every problem with a rigorous step-by-step derivation and show "
+    "every intermediate computation. Present the final result as \\boxed{value}.",
+    "Respond in two parts. Part 1, titled 'Thought process': your complete deliberation, including false "
+    "starts and self-corrections. Part 2, titled 'Solution': the clean final solution.",
+    "You are a teacher model producing training data for a smaller student model. For each question, write a "
+    "long and careful reasoning trace, then a concise final answer.",
+    "Explain your reasoning exhaustively, verify the result with an independent check, and finish with "
+    "'Final answer: <answer>'.",
+    "Use exactly this format:\nThoughts: <your detailed reasoning>\nAnswer: <the final answer only>",
+    "Reflect on intermediate results as you go, backtrack whenever you find an error, and only commit to an "
+    "answer once you have verified it. Show all of this work.",
+    "The assistant privately works through the problem first, writing its deliberation between <thinking> "
+    "tags, and then replies to the user with the answer.",
+    "You solve problems by deep, systematic analysis: restate the problem, plan, execute, double-check, and "
+    "summarise. Put the analysis in <|thought_start|> ... <|thought_end|> and the final response after it.",
+    "When you reply, think aloud at length first. Mark the beginning of your reasoning with 'Reasoning:' and "
+    "the end with 'Therefore, the answer is'.",
+    "Act as a careful analyst. Decompose the question into sub-questions, answer each one in order, and then "
+    "combine them into the final answer, which you write in bold.",
+    "请一步一步地推理，把完整的思考过程写在 <think> 标签中，最后把答案写在 \\boxed{} 里。",
+    "Razona paso a paso, muestra todo tu razonamiento y escribe la respuesta final dentro de \\boxed{}.",
+    "Réfléchis étape par étape et détaille tout ton raisonnement avant de donner la réponse finale entre "
+    "<réponse> et </réponse>.",
+    "Denke Schritt für Schritt nach, zeige jeden Zwischenschritt und gib die endgültige Antwort in \\boxed{} an.",
+    "Pense passo a passo e explique todo o raciocínio antes de dar a resposta final em \\boxed{}.",
+    "ステップごとに考え、推論の過程をすべて書いてから、最終的な答えを \\boxed{} に入れてください。",
+    "Your task is to explore each question through a long, systematic deliberation: analyse it, explore "
+    "options, reassess, reflect on mistakes and iterate before writing a precise final solution.",
+    "You are a careful assistant. You should reason step-by-step before giving any answer.",
+    "Adopt a slow-thinking style: consider the problem from several angles, revisit your assumptions, and "
+    "keep refining your reasoning until it is consistent. Only then present the final solution.",
+    "As an assistant you must show your work. Every reply contains a detailed reasoning section followed by "
+    "a short conclusion.",
+    "You are a large language model trained to think deeply. Produce an extended internal reasoning process "
+    "(planning, verification, reflection) and then a final, well-structured answer.",
+    "Solve the user's problem. Your response must contain your step-by-step thinking, and the final answer "
+    "must be clearly marked.",
+]
+
+# User-turn wrappers around a problem {p}.
+COT_USER = [
+    "{p}\n\nPlease think step by step and put the final answer in \\boxed{{}}.",
+    "Solve the following problem. Show your complete reasoning, then write the answer as \\boxed{{answer}}.\n\n{p}",
+    "Problem:\n{p}\n\nLet's work through this carefully, one step at a time, before giving the answer.",
+    "{p}\nThink it through in detail before answering, and wrap your thinking in <think></think>.",
+    "Question: {p}\nAnswer: Let's think step by step.",
+    "Q: {p}\nA: Let's reason this out carefully.",
+    "{p}\n\nGive a detailed chain of thought, then end with 'The answer is X'.",
+    "Answer the multiple-choice question below. Reason about each option before choosing, and end your "
+    "response with 'Answer: LETTER'.\n\n{p}",
+    "Write a Python solution for the task below. Before the code, reason at length about the algorithm, edge "
+    "cases and complexity. Return the final code in one ```python block.\n\n{p}",
+    "{p}\n\nFormat: first your reasoning between <scratchpad> tags, then the final answer after 'ANSWER:'.",
+    'Solve step by step and reply with JSON of the form {{"reasoning": "...", "final_answer": "..."}}.\n\n{p}',
+    "Generate a long-form reasoning trace for the problem below, as if thinking aloud, then the final answer."
+    "\n\n{p}",
+    "{p} Explain your reasoning step by step and give the final result at the end after '####'.",
+    "Solve the math problem below by alternating short reasoning steps with Python code in ```python blocks. "
+    "The interpreter's output will be returned in ```output blocks. Put the final answer in \\boxed{{}}.\n\n{p}",
+    "Below is a multiple-choice question about {subject}. Work through it step by step and conclude with "
+    "'The correct option is (X)'.\n\n{p}",
+    "Here is an example of the expected style.\nQ: A shop sells pens at 3 for $2. How much do 12 pens cost?\n"
+    "A: 12 pens is 4 groups of 3. Each group costs $2, so 4 x 2 = 8. The answer is 8.\n\nQ: {p}\nA:",
+    "{p}\n\nBefore answering, list the facts you know, the unknowns, and a plan. Then execute the plan and "
+    "verify. Final answer in \\boxed{{}}.",
+    "Think about this problem for as long as you need. I want to see the whole thought process, including "
+    "dead ends.\n\n{p}",
+    "{p}\n\nRespond with <|begin_of_reasoning|> your reasoning <|end_of_reasoning|> followed by the answer.",
+    "Task: {p}\nInstructions: reason step-by-step; show all work; box the final answer.",
+    "{p}\n请逐步推理，并将最终答案放在 \\boxed{{}} 中。",
+    "{p}\nResuelve paso a paso y pon la respuesta final en \\boxed{{}}.",
+    "{p}\nRésous ce problème étape par étape et encadre la réponse finale avec \\boxed{{}}.",
+    "{p}\nLöse die Aufgabe Schritt für Schritt. Schreibe die Endantwort in \\boxed{{}}.",
+    "Solve this competition problem. Provide a full rigorous solution with all reasoning, then the final "
+    "answer on the last line as 'Final Answer: $ANSWER'.\n\n{p}",
+    "{p}\n\nThink before you answer: first wrap a thorough analysis in [THOUGHT] ... [/THOUGHT], then give "
+    "the answer in [ANSWER] ... [/ANSWER].",
+    "Read the problem, then produce (1) your step-by-step reasoning and (2) a one-line final answer.\n"
+    "Problem: {p}",
+    "{p}\n\nShow your reasoning first and your answer last, formatted as: Reasoning: ... Answer: ...",
+]
+
+# Answers that were forced to start with a reasoning prefix (prefill of the assistant turn).
+COT_PREFILL = [
+    "<think>\n",
+    "<think>\nOkay, let me",
+    "<think>\nAlright, so I need to",
+    "Let me think step by step.",
+    "<reasoning>\n",
+    "Okay, so I have this problem where",
+]
+
+# Graders, judges and reward models: they make the model produce a reasoned evaluation.
+JUDGE = [
+    "You are a strict grader. Given a question, a reference solution and a student's answer, decide whether "
+    "the student's final answer is correct. Think through the comparison step by step, then output "
+    "'VERDICT: CORRECT' or 'VERDICT: INCORRECT'.\n\nQuestion: {q}\n\nReference solution: {a}\n\n"
+    "Student answer: {b}",
+    "Rate the AI response below for helpfulness, accuracy and harmlessness on a scale from 1 to 10. Explain "
+    "your reasoning first, then output the score as 'Score: N'.\n\n### User prompt\n{q}\n\n### AI response\n{b}",
+    "Which of the two responses better answers the user's question? Consider accuracy, completeness and "
+    "clarity, justify your choice briefly, then answer with exactly 'A', 'B' or 'tie'.\n\n<question>{q}"
+    "</question>\n<response_a>{a}</response_a>\n<response_b>{b}</response_b>",
+    "You are acting as a reward model. Assess how well the assistant's reply follows the instruction and "
+    "assign a reward between 0 and 1. Give your rationale before the number.\n\nInstruction: {q}\n"
+    "Assistant reply: {b}\n\nRationale:",
+    "Evaluate the response against the rubric. For each criterion reason about whether it is met, then give "
+    "a total.\nRubric:\n1. Correctness (0-4)\n2. Quality of reasoning (0-3)\n3. Clarity (0-3)\n\nTask: {q}\n"
+    'Response: {b}\n\nReturn JSON: {{"criteria": [...], "total": <int>}}',
+    "Below is a step-by-step solution to a problem. Check each step in order and identify the index of the "
+    "first incorrect step, or -1 if every step is correct. Explain your verification of each step.\n\n"
+    "Problem: {q}\n\nSolution:\n{b}",
+    "As an impartial evaluator, compare the candidate answer with the gold answer. They may be phrased "
+    "differently. Reason about whether they are mathematically equivalent and reply 'Equivalent' or "
+    "'Not equivalent'.\nGold: {a}\nCandidate: {b}",
+    "Score the following conversation turn for factual accuracy (1-5) and instruction following (1-5). "
+    "Think through each dimension before scoring. Output as [[accuracy, following]].\n\nUSER: {q}\n"
+    "ASSISTANT: {b}",
+    "You will review an answer written by another model. Point out every error, explain why it is wrong, "
+    "and then decide whether the answer deserves a pass or a fail.\n\n[Question]\n{q}\n\n[Model answer]\n{b}",
+    "Critique the two model outputs below. Be objective and ignore length and order. After your analysis, "
+    "write your preference as <preference>1</preference> or <preference>2</preference>.\n\nPrompt: {q}\n\n"
+    "Output 1: {a}\n\nOutput 2: {b}",
+    "Actúa como un evaluador imparcial. Analiza paso a paso la respuesta del asistente a la pregunta y asigna "
+    "una puntuación del 1 al 10 con el formato 'Puntuación: N'.\n\nPregunta: {q}\nRespuesta: {b}",
+    "请作为公正的评审，逐步分析下面 AI 助手对问题的回答是否正确、完整，然后给出 1 到 10 的评分，格式为“评分：[[N]]”。\n\n"
+    "问题：{q}\n回答：{b}",
+]
+
+# Rewriting, converting or expanding reasoning traces (building distillation data from existing traces).
+TRACE_REWRITE = [
+    "Rewrite the reasoning trace below so that it is clearer and better organised, keeping every step of the "
+    "logic. Put the cleaned thinking in <thought> tags and the final answer in <solution> tags.\n\nTrace:\n{b}",
+    "Here is a model's raw chain of thought. Turn it into a concise numbered derivation that ends with the "
+    "final answer.\n\n{b}",
+    "Convert the solution below into two sections, '## Reasoning' and '## Final Answer'. Do not drop any "
+    "intermediate computation.\n\nProblem: {q}\nSolution: {b}",
+    "Translate the following step-by-step solution into Chinese, preserving the structure of the "
+    "reasoning.\n\n{b}",
+    "Expand the short answer into a full reasoning trace that a student model could learn from, making every "
+    "intermediate step explicit.\n\nQuestion: {q}\nShort answer: {a}",
+    "The following solution skips steps. Fill in all the missing reasoning so that each line follows from the "
+    "previous one, then restate the final answer.\n\nProblem: {q}\n\nSolution: {b}",
+    "Reformat this worked solution into our training format: <|reasoning|> detailed thinking <|/reasoning|> "
+    "<|answer|> final answer <|/answer|>.\n\n{b}",
+    "Rewrite the question below so that it avoids politically sensitive topics while keeping its reasoning "
+    "difficulty, then answer the rewritten question with full step-by-step reasoning.\n\n{q}",
+    "For the question below, produce a censorship-safe alternative phrasing that a strict content filter "
+    "would accept, and then a detailed chain of thought that answers it.\n\nQuestion: {q}",
+    "Paraphrase this reasoning so that it reads like a natural internal monologue (use phrases like 'wait', "
+    "'hmm', 'let me double-check'), keeping the same final answer.\n\n{b}",
+]
+
+# ---------------------------------------------------------------------------------------------------------
+# agentic_extraction: tool-using and coding agents
+AGENT_SYSTEM = [
+    "You are an assistant that can call tools. When a tool is needed, reply only with a JSON object "
+    '{{"tool": <name>, "arguments": {{...}}}}. When no tool is needed, answer directly.\n\nAvailable tools:\n'
+    "{tools}",
+    "You have access to the following functions. To call one, write <tool_call>{{\"name\": ..., "
+    '"arguments": ...}}</tool_call>. You may call several functions in a row.\n\n<tools>\n{tools}\n</tools>',
+    "You are a function-calling model. Decide which of the functions below to call and with which arguments. "
+    "Return the calls as a Python list, e.g. [fn(a=1)]. If no function fits, say so.\n\n{tools}",
+    "You are an autonomous agent. Use the tools listed below to complete the user's task. Think about which "
+    "tool to use, call it, read the result, and continue until the task is done.\n\nTools:\n{tools}",
+    "# Tools\n\nYou may call one or more of the functions below to assist with the user query. Function "
+    "signatures:\n{tools}\n\nFor each call, output the function name and JSON arguments inside "
+    "<call></call> tags.",
+    "You are a helpful assistant with tool access. Available actions: {names}. Respond with "
+    "'ACTION: <name>' and 'INPUT: <json>' to use one, or 'FINAL: <answer>' when finished.\n\n{tools}",
+    "Eres un asistente con acceso a herramientas. Para usar una herramienta responde con JSON "
+    '{{"herramienta": nombre, "argumentos": {{...}}}}.\n\nHerramientas disponibles:\n{tools}',
+    "你是一个可以调用工具的智能体。需要时请以 JSON 格式调用下列工具之一：\n{tools}",
+]
+
+# Question-answering loops in the ReAct style, written as raw completion prompts.
+AGENT_LOOP = [
+    "Answer the question using the tools below. Work in a loop: write a Thought about what to do next, an "
+    "Action naming one tool with its input, then read the Observation that comes back. Repeat until you can "
+    "reply with 'Final Answer:'.\n\nTools:\n{tools}\n\nQuestion: {q}\nThought:",
+    "You can use these tools: {names}.\nFollow the pattern\nPlan: what you will do next\nCall: tool_name"
+    "[input]\nResult: the tool's output\n... (repeat Plan/Call/Result as needed)\nFinish[answer]\n\nTask: {q}\n"
+    "Plan 1:",
+    "Solve the task by interleaving reasoning and tool use. Allowed actions:\n(1) search[query] looks up a "
+    "query on the web and returns the top snippet.\n(2) open[url] returns the text of a page.\n(3) "
+    "answer[text] ends the episode with your answer.\n\nTask: {q}\nStep 1 reasoning:",
+    "Environment: a text-based shell. Available commands: ls, cat <file>, grep <pattern> <file>, "
+    "python <script>, submit. After each command you will see its output.\nGoal: {q}\n> ",
+    "Tools available: {tools}\nUse the format:\nQuestion: the input question\nThought: reason about the next "
+    "step\nTool: the tool to call\nTool Input: its input\nTool Output: the result\n(repeat as needed)\n"
+    "Final: the answer\n\nQuestion: {q}\nThought:",
+]
+
+# Coding agents working in a repository.
+CODING_AGENT_SYSTEM = [
+    "You are an autonomous software engineering agent working in the repository at /workspace/{repo}. You can "
+    "run shell commands by replying with exactly one ```bash block; its output will be returned to you. "
+    "Explore the code, reproduce the problem, make a minimal fix, run the tests, and when you are done reply "
+    "with the command `submit`.",
+    "You are a coding agent with these tools: read_file(path), write_file(path, content), run(cmd), "
+    "search(pattern). Call one tool per turn. Your goal is to resolve the issue below in the checked-out "
+    "repository without breaking existing tests.",
+    "ROLE: senior developer operating a terminal.\nINTERFACE: each reply must contain a THOUGHT section and "
+    "one COMMAND section. Commands: open <file> [line], edit <start>:<end> <text>, find <name>, run <cmd>, "
+    "finish.\nYou cannot interact with the user; work until the task is complete.",
+    "You are operating a web browser to complete the user's task. Available actions: click(element_id), "
+    "type(element_id, text), scroll(direction), goto(url), answer(text). At each step you receive the "
+    "page's accessibility tree. Reply with one action per turn.",
+]
+
+CODING_AGENT_USER = [
+    "Solve the programming task below inside the sandbox. Write your solution to solution.py, run it against "
+    "the examples with `python solution.py < input.txt`, and submit when the output matches.\n\n{issue}",
+    "We have an issue in our repository:\n<issue>\n{issue}\n</issue>\nPlease resolve it. Start by exploring "
+    "the repository structure.",
+    "Task: {issue}\n\nThe repository is already cloned. Begin.",
+    "Issue #{num}: {issue}\n\nFix this so that the test suite passes. (Current directory: /workspace/{repo})",
+    "Objective: {issue}\nCurrent URL: https://example.com/\n[1] link 'Home'\n[2] textbox 'Search'\n"
+    "[3] button 'Go'\nWhat is your next action?",
+]
+
+TOOL_VERBS = [
+    "get", "search", "create", "update", "delete", "list", "send", "fetch", "calculate", "convert", "book",
+    "cancel", "find", "schedule", "translate", "check", "lookup", "compute", "generate", "set", "query",
+    "play", "order", "reserve", "summarize", "upload", "download", "track", "estimate", "validate",
+]
+TOOL_NOUNS = [
+    "weather", "flight", "hotel", "email", "calendar_event", "stock_price", "exchange_rate", "recipe",
+    "restaurant", "movie", "song", "user_profile", "invoice", "order", "shipment", "ticket", "contact",
+    "document", "file", "directions", "news", "population", "distance", "loan_payment", "tax", "bmi",
+    "reminder", "playlist", "product", "review", "appointment", "repository", "issue", "pull_request",
+    "database_record", "sensor_reading", "timezone", "holiday", "translation", "definition", "crypto_price",
+]
+PARAM_POOL = [
+    ("location", "string", "City and country, e.g. Madrid, Spain"),
+    ("date", "string", "Date in YYYY-MM-DD format"),
+    ("query", "string", "Free-text search query"),
+    ("limit", "integer", "Maximum number of results to return"),
+    ("user_id", "string", "Identifier of the user"),
+    ("amount", "number", "Amount of money"),
+    ("currency", "string", "ISO 4217 currency code"),
+    ("unit", "string", "Unit of measurement"),
+    ("start_time", "string", "Start time in ISO 8601"),
+    ("end_time", "string", "End time in ISO 8601"),
+    ("recipient", "string", "Email address of the recipient"),
+    ("subject", "string", "Subject line"),
+    ("body", "string", "Message body"),
+    ("id", "integer", "Numeric identifier"),
+    ("language", "string", "Target language code"),
+    ("include_details", "boolean", "Whether to include extra details"),
+    ("symbol", "string", "Ticker symbol"),
+    ("origin", "string", "Departure airport code"),
+    ("destination", "string", "Arrival airport code"),
+    ("passengers", "integer", "Number of passengers"),
+    ("category", "string", "Category to filter by"),
+    ("path", "string", "Path to the file"),
+    ("priority", "string", "One of low, medium, high"),
+    ("radius_km", "number", "Search radius in kilometres"),
+]
+
+# Tool results and assistant tool calls for multi-turn agent transcripts.
+AGENT_OBSERVATIONS = [
+    '{{"status": "ok", "result": {num}}}',
+    '{{"error": "not found", "code": 404}}',
+    '{{"items": [{{"id": {num}, "name": "item {num}"}}], "total": 1}}',
+    "temperature: {num} C, humidity: {num2}%",
+    "Command completed with exit code 0.",
+    "Traceback (most recent call last):\n  File \"main.py\", line {num}, in <module>\nValueError: bad input",
+    "src/\ntests/\nREADME.md\nsetup.py",
+]
+
+# ---------------------------------------------------------------------------------------------------------
+# ordinary: everyday requests and hard negatives that share vocabulary with the other classes
+ORDINARY_SYSTEM = [
+    "You are a helpful assistant.",
+    "You are a friendly assistant. Keep answers short.",
+    "You are a travel planner who gives practical advice.",
+    "You are a patient tutor for high-school students.",
+    "You are a customer support assistant for an online bookshop. Be polite.",
+    "Answer in the same language as the user.",
+    "You are an expert copywriter.",
+    "You are a senior Python developer who reviews code kindly.",
+]
+
+ORDINARY_REQUESTS = [
+    "What tools do I need to change a flat tyre on a bicycle?",
+    "Can you write a JSON schema for a user profile with a name, an email and an age?",
+    "Explain what a ReAct agent is in two sentences.",
+    "Convert this JSON to YAML: {{\"name\": \"demo\", \"replicas\": {num}, \"ports\": [80, 443]}}",
+    "How do I call a REST API from Python with the requests library?",
+    "Why is the sky blue? Please explain your thinking in simple terms.",
+    "Can you walk me through how compound interest works?",
+    "I think my code has a bug, can you help?\n\ndef add(a, b):\n    return a - b",
+    "What do you think about remote work for junior developers?",
+    "Give me a weekly meal plan for a vegetarian family of {num}.",
+    "Write a short poem about autumn leaves.",
+    "Summarise the plot of Romeo and Juliet in three sentences.",
+    "Can you give me feedback on my cover letter?\n\nDear hiring manager, I am excited to apply for the "
+    "analyst role. I have {num} years of experience with Excel and SQL.",
+    "Which is healthier, brown rice or white rice?",
+    "Draft a polite email asking my landlord to fix the heating.",
+    "How many cups are in a litre?",
+    "What's a good name for a golden retriever puppy?",
+    "Explain the difference between a list and a tuple in Python.",
+    "Help me plan a {num}-day trip to Lisbon.",
+    "What are the rules of chess for castling?",
+    "I got {num} for this homework question, is that right? A train travels 60 km in 1.5 hours; what is its "
+    "average speed?",
+    "Translate 'good morning, how are you?' into French.",
+    "How does a function call work in C? What happens on the stack?",
+    "What is chain-of-thought prompting? Just a short definition please.",
+    "Recommend three science fiction novels for a teenager.",
+    "What's the best way to learn to think more clearly when making decisions?",
+    "Could you explain step by step how to make sourdough bread?",
+    "List the planets of the solar system in order.",
+    "Can you rate my business idea from 1 to 10? A subscription service for fresh flowers.",
+    "Write unit tests for a function that checks whether a string is a palindrome.",
+    "¿Me puedes recomendar un libro de ciencia ficción?",
+    "Peux-tu m'expliquer la différence entre « savoir » et « connaître » ?",
+    "Wie lange muss ich ein Ei kochen, damit es weich ist?",
+    "请帮我写一封感谢信给我的老师。",
+    "Qual é a capital da Austrália?",
+    "How do I set up a cron job that runs every {num} minutes?",
+    "My tools folder in the garage is a mess. Any tips for organising it?",
+    "What is the answer to 17 times 23? Just the number.",
+    "Explain how the OpenAI function calling feature works, conceptually.",
+    "Write a bash one-liner that counts the lines in all .py files.",
+    "Give me {num} interview questions for a data scientist role.",
+    "What should I consider when grading essays fairly as a new teacher?",
+    "Compare two laptops for me: one has 16 GB RAM, the other 32 GB. Which is better for video editing?",
+]
+
+ORDINARY_WRAPPERS = [
+    "{p}",
+    "Hi! {p}",
+    "{p} Thanks!",
+    "Quick question: {p}",
+    "{p}\n\nCan you explain how you got the answer?",
+    "{p}\nI'm stuck on this one, could you help me understand it?",
+    "Help me with this please:\n{p}",
+    "My daughter brought this home from school:\n{p}",
+    "{p}\n(Please keep it short.)",
+    "Could you check this for me? {p}",
+]
+
+ORDINARY_CHAT = [
+    ("I'm planning a birthday party for my son.", "That sounds fun! How old is he turning, and how many "
+     "guests are you expecting?", "He's turning {num}, about ten kids. Any game ideas?"),
+    ("Can you help me with my resume?", "Of course. Paste it here and tell me which job you are applying for.",
+     "It's for a marketing role. Should I list my hobbies?"),
+    ("What's a good stretch for lower back pain?", "A gentle knee-to-chest stretch often helps. Hold it for "
+     "about 30 seconds on each side.", "Thanks. How often should I do it?"),
+    ("I want to learn Spanish.", "Great choice! Do you prefer apps, classes or books?",
+     "Apps, I have about {num} minutes a day."),
+    ("Write a haiku about the sea.", "Waves fold into foam / the horizon holds its breath / gulls stitch sky "
+     "to shore", "Nice! Now one about mountains."),
+    ("My Python script says 'list index out of range'.", "That usually means you access an index that is "
+     "larger than the list. Can you share the code?", "for i in range(len(xs)+1): print(xs[i])"),
+]
+
+SUBJECTS = ["physics", "chemistry", "biology", "algebra", "economics", "computer science", "statistics",
+            "geometry", "astronomy", "history"]
+
+GENERIC_ANSWERS = [
+    "The answer is {num}.",
+    "First compute the total: {num} + {num2} = {num3}. So the result is {num3}.",
+    "I believe the correct option is B because the other options contradict the premise.",
+    "def solve(xs):\n    return sorted(set(xs))",
+    "Let x be the unknown. Then 2x + {num} = {num3}, so x = {num2}.",
+    "It depends on the context, but generally yes.",
+    "Step 1: read the input. Step 2: count the items. Step 3: output {num}.",
+    "There are {num} apples left after giving away {num2}.",
+]
+
+REPOS = ["payments-service", "webapp", "data-pipeline", "cli-tool", "ml-utils", "auth-server", "docs-site"]
+
+# Worked demonstrations for the agent loops (few-shot episodes written for this project).
+AGENT_DEMOS = [
+    "Question: Which river flows through the capital of Hungary?\nThought 1: I should look up the capital of "
+    "Hungary first.\nAction 1: search[capital of Hungary]\nObservation 1: Budapest is the capital and most "
+    "populous city of Hungary.\nThought 2: Now I need the river that flows through Budapest.\nAction 2: "
+    "search[Budapest river]\nObservation 2: The Danube divides Budapest into Buda and Pest.\nThought 3: The "
+    "answer is the Danube.\nAction 3: finish[Danube]",
+    "Task: Is the author of 'The Old Man and the Sea' older than the author of 'Brave New World'?\nPlan 1: "
+    "Find the birth year of Ernest Hemingway.\nCall 1: lookup_person[Ernest Hemingway]\nResult 1: Ernest "
+    "Hemingway (born July 21, 1899) was an American novelist.\nPlan 2: Find the birth year of Aldous "
+    "Huxley.\nCall 2: lookup_person[Aldous Huxley]\nResult 2: Aldous Huxley (born 26 July 1894) was an "
+    "English writer.\nPlan 3: 1894 is earlier, so Huxley is older.\nFinish[no]",
+    "Claim: The Eiffel Tower is located in Berlin.\nThought: I need to verify where the Eiffel Tower is.\n"
+    "Action: wiki_search[Eiffel Tower]\nObservation: The Eiffel Tower is a wrought-iron lattice tower in "
+    "Paris, France.\nThought: The claim is contradicted by the evidence.\nAction: finish[REFUTES]",
+    "Goal: count the Python files in the project.\n> ls\nsrc tests setup.py\n> find . -name '*.py' | wc -l\n"
+    "42\nThought: there are 42 Python files.\n> submit 42",
+]
+
+# Structured role-play and persona prompts of the kind people paste into chat apps (ordinary).
+ORDINARY_PERSONA = [
+    "Act as a personal fitness coach. I will tell you my goals and schedule, and you will design a weekly "
+    "training plan. Ask me about injuries first. My first request: I want to run a {num} km race.",
+    "ROLE: experienced wedding planner.\nGOAL: help me plan a small wedding for {num} guests.\nRULES:\n- ask "
+    "one question at a time\n- keep the budget in mind\n- suggest step-by-step checklists",
+    "I want you to act as a Linux terminal tutor. Explain each command I type, what it does and when to use "
+    "it, step by step. Do not run anything. First command: grep -r 'TODO' .",
+    "You are my language exchange partner. Speak only Spanish, correct my mistakes gently, and explain the "
+    "grammar behind each correction. Let's talk about my weekend.",
+    "Act as a product manager. Break the feature 'dark mode for our mobile app' into user stories, "
+    "acceptance criteria and a step-by-step rollout plan. Use markdown tables.",
+    "# Task\nWrite a landing page for a bakery.\n## Requirements\n1. Hero section with a headline\n2. Three "
+    "product cards\n3. Contact form\n## Output\nOne HTML file with inline CSS.",
+    "Pretend you are a medieval historian. I will ask questions about daily life in 14th-century England and "
+    "you will answer in character, citing what sources historians use.",
+    "Act as a code reviewer. For the code I paste, list bugs, style issues and performance problems, "
+    "explain each one step by step, and suggest a fix. Wait for my code.",
+    "You are an interview coach. Conduct a mock behavioural interview for a nursing position: ask one "
+    "question, wait for my answer, then give feedback and a score out of 10.",
+    "Act as a research assistant. Help me outline a literature review on urban heat islands: propose the "
+    "sections, the key questions for each, and a step-by-step plan for finding sources.",
+    "I want you to act as a Dungeon Master for a short fantasy adventure. Describe the scene, let me choose "
+    "actions, and roll dice when needed. Start in a tavern.",
+    "Act as a financial literacy teacher. Explain budgeting with the 50/30/20 rule, walk me through an "
+    "example with a salary of {num}00 euros per month, and give me three exercises.",
+    "Behave like a strict editor. Rewrite my paragraph to be clearer and shorter, then explain every change "
+    "you made.\n\nParagraph: In the event that the meeting is postponed, we will be informing all relevant "
+    "participants at the earliest possible time.",
+    "Actúa como un chef profesional y dame una receta paso a paso para hacer paella para {num} personas.",
+    "Tu es un guide touristique à Lyon. Propose-moi un itinéraire d'une journée, étape par étape.",
+]

@@ -1,0 +1,1 @@
+"""The aggregate stage: verdicts become per-account, per-window counters, and counters become alerts."""

@@ -1,0 +1,81 @@
+"""Labels canonical records in batches and writes one verdict per record, in input order."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from itertools import islice
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel
+
+from distillguard.jsonl import JsonlGzWriter
+from distillguard.records import LABELS, CanonicalRecord, Label, Verdict
+
+T = TypeVar("T")
+
+
+class LabelledPrompt(Protocol):
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def scores(self) -> dict[str, float]: ...
+
+
+class PromptLabeller(Protocol):
+    """What the stage needs of a classifier (distillguard.classifier.PromptClassifier provides it)."""
+
+    @property
+    def version(self) -> str: ...
+
+    def predict(self, texts: Sequence[str], batch_size: int = ...) -> Sequence[LabelledPrompt]: ...
+
+
+class ClassificationReport(BaseModel):
+    source_key: str
+    prompts: int
+    by_label: dict[Label, int]
+    model_version: str
+
+
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def verdicts_for(records: Sequence[CanonicalRecord], labeller: PromptLabeller, batch_size: int) -> list[Verdict]:
+    predictions = labeller.predict([record.prompt for record in records], batch_size=batch_size)
+    if len(predictions) != len(records):
+        raise RuntimeError(f"classifier returned {len(predictions)} predictions for {len(records)} prompts")
+    return [
+        Verdict(
+            **record.model_dump(exclude={"prompt"}),
+            label=prediction.label,  # type: ignore[arg-type]
+            scores={label: float(prediction.scores[label]) for label in LABELS},
+            model_version=labeller.version,
+        )
+        for record, prediction in zip(records, predictions, strict=True)
+    ]
+
+
+def classify_stream(
+    records: Iterable[CanonicalRecord],
+    *,
+    source_key: str,
+    labeller: PromptLabeller,
+    batch_size: int,
+    out: JsonlGzWriter,
+) -> ClassificationReport:
+    by_label: Counter[Label] = Counter()
+    for batch in batched(records, batch_size):
+        for verdict in verdicts_for(batch, labeller, batch_size):
+            by_label[verdict.label] += 1
+            out.write(verdict)
+    return ClassificationReport(
+        source_key=source_key,
+        prompts=out.count,
+        by_label={label: by_label[label] for label in LABELS},
+        model_version=labeller.version,
+    )

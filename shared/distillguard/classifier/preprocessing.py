@@ -1,0 +1,236 @@
+"""Text -> sparse count features, shared by training (models/) and serving (PromptClassifier).
+
+Everything here is plain Python + numpy so that the Lambda needs nothing but onnxruntime. The ONNX graph
+takes the output of :meth:`Featurizer.transform` (padded feature ids and raw counts) and does the rest:
+idf weighting, sublinear tf, L2 normalisation, the linear layer and the softmax.
+
+Pipeline for one prompt:
+1. :func:`truncate` keeps what matters in a long prompt (system prompt, tool schemas, start and end of the
+   last user turn, short heads of the other turns) and bounds the length.
+2. :func:`tokenize` lower-cases, maps every number to ``0``, splits into word / CJK-character / punctuation
+   tokens, and appends a few structural tokens (``§tools``, ``§system``, ...) that describe the role layout.
+3. :class:`Featurizer` maps unigrams through a vocabulary and bigrams through a sorted table of
+   ``left_id * n_unigram_ids + right_id`` keys, and counts the features per prompt.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+ROLES: tuple[str, ...] = ("system", "tools", "user", "assistant", "tool")
+
+# A block header starts the text or follows a blank line: "[role]\n".
+_BLOCK_RE = re.compile(r"(?:\A|\n\n)\[(system|tools|user|assistant|tool)\]\n")
+
+# Truncation budget, in characters. Prompts no longer than MAX_CHARS are left untouched; longer ones keep:
+SYSTEM_HEAD, SYSTEM_TAIL = 1500, 500
+TOOLS_HEAD = 1500
+LAST_USER_HEAD, LAST_USER_TAIL = 1500, 1000
+OTHER_TURN_HEAD = 200
+MAX_OTHER_TURNS = 6
+RAW_HEAD, RAW_TAIL = 2500, 1500
+MAX_CHARS = 4000
+ELLIPSIS = "\n...\n"
+# Upper bound of len(truncate(text)) for any text, used by the tests and the memory argument.
+MAX_TRUNCATED_CHARS = (
+    SYSTEM_HEAD + SYSTEM_TAIL + TOOLS_HEAD + LAST_USER_HEAD + LAST_USER_TAIL + MAX_OTHER_TURNS * OTHER_TURN_HEAD
+) + 64 * (MAX_OTHER_TURNS + 4)
+
+# Letters (without digits, "_" and CJK), CJK/kana/hangul one character at a time, digit runs, any other symbol.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_TOKEN_RE = re.compile(rf"[^\W\d_{_CJK}]+|[{_CJK}]|\d+|[^\w\s]|_")
+_DIGITS_RE = re.compile(r"\d+")
+
+STRUCT_PREFIX = "§"  # never produced by the tokenizer as part of a longer token
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    role: str  # one of ROLES, or "raw" for a prompt sent as one string
+    content: str
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Parse the corpus serialisation (``[role]\\ncontent`` blocks joined by blank lines)."""
+    matches = list(_BLOCK_RE.finditer(text))
+    if not matches or matches[0].start() != 0:
+        if not matches:
+            return [Block("raw", text)]
+        # Text before the first header: keep it as a raw block.
+        blocks = [Block("raw", text[: matches[0].start()])]
+    else:
+        blocks = []
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+        blocks.append(Block(m.group(1), text[m.end() : end]))
+    return blocks
+
+
+def join_blocks(blocks: Iterable[Block]) -> str:
+    parts = [b.content if b.role == "raw" else f"[{b.role}]\n{b.content}" for b in blocks]
+    return "\n\n".join(parts)
+
+
+def _head_tail(s: str, head: int, tail: int) -> str:
+    if len(s) <= head + tail + len(ELLIPSIS):
+        return s
+    return s[:head] + ELLIPSIS + (s[-tail:] if tail else "")
+
+
+def truncate(text: str) -> str:
+    """Bound a prompt's length, keeping the system prompt, tool schemas and the last user turn's ends.
+
+    Prompts of at most MAX_CHARS characters come back unchanged. The result is never longer than
+    MAX_TRUNCATED_CHARS, so a batch of very long prompts costs bounded time and memory.
+    """
+    if len(text) <= MAX_CHARS:
+        return text
+    blocks = split_blocks(text)
+    if len(blocks) == 1 and blocks[0].role == "raw":
+        return _head_tail(text, RAW_HEAD, RAW_TAIL)
+    last_user = max((i for i, b in enumerate(blocks) if b.role == "user"), default=-1)
+    kept: list[Block] = []
+    n_other = sum(1 for i, b in enumerate(blocks) if i != last_user and b.role not in ("system", "tools"))
+    others_seen = 0
+    first_system_done = first_tools_done = False
+    for i, b in enumerate(blocks):
+        if i == last_user:
+            kept.append(Block(b.role, _head_tail(b.content, LAST_USER_HEAD, LAST_USER_TAIL)))
+        elif b.role == "system" and not first_system_done:
+            first_system_done = True
+            kept.append(Block(b.role, _head_tail(b.content, SYSTEM_HEAD, SYSTEM_TAIL)))
+        elif b.role == "tools" and not first_tools_done:
+            first_tools_done = True
+            kept.append(Block(b.role, _head_tail(b.content, TOOLS_HEAD, 0)))
+        else:
+            others_seen += 1
+            # Keep the turns closest to the end (the most recent context).
+            if others_seen > n_other - MAX_OTHER_TURNS:
+                kept.append(Block(b.role, _head_tail(b.content, OTHER_TURN_HEAD, 0)))
+    return join_blocks(kept)
+
+
+def structural_tokens(blocks: Sequence[Block]) -> list[str]:
+    """Role layout as tokens: which blocks exist, how many turns, whether it is a raw completion."""
+    roles = [b.role for b in blocks]
+    toks = [STRUCT_PREFIX + r for r in sorted(set(roles))]
+    n_user = roles.count("user")
+    if n_user >= 2:
+        toks.append(STRUCT_PREFIX + "multi_user")
+    if "assistant" in roles:
+        if any("[tool_calls]" in b.content for b in blocks if b.role == "assistant"):
+            toks.append(STRUCT_PREFIX + "tool_calls")
+    if roles and roles[-1] != "user":
+        toks.append(STRUCT_PREFIX + "ends_" + roles[-1])
+    return toks
+
+
+def text_and_struct_tokens(text: str) -> tuple[list[str], list[str]]:
+    """The word tokens and the structural tokens of one (untruncated) prompt.
+
+    Truncation first, then lower-casing, numbers -> "0" (so renaming numbers cannot change a feature), split.
+    """
+    text = truncate(text)
+    return _TOKEN_RE.findall(_DIGITS_RE.sub("0", text.lower())), structural_tokens(split_blocks(text))
+
+
+def tokenize(text: str) -> list[str]:
+    """All unigram tokens of one prompt (word tokens, then structural tokens)."""
+    words, struct = text_and_struct_tokens(text)
+    return words + struct
+
+
+def bigram_strings(tokens: Sequence[str]) -> list[str]:
+    """Bigrams as "left right" strings (for building the vocabulary; serving uses integer keys)."""
+    return [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
+
+
+class Featurizer:
+    """Maps prompts to padded (feature id, count) arrays.
+
+    Feature id 0 is padding (its idf and weights are 0 in the graph). Ids 1..U are unigrams (the structural
+    tokens are unigrams too), ids U+1..U+K are bigrams in the order of ``bigram_keys``.
+    """
+
+    def __init__(self, unigrams: Sequence[str], bigram_keys: np.ndarray) -> None:
+        self.unigrams = list(unigrams)
+        self.vocab: dict[str, int] = {t: i + 1 for i, t in enumerate(self.unigrams)}
+        self.n_uni_ids = len(self.unigrams) + 1
+        keys = np.asarray(bigram_keys, dtype=np.int64)
+        if keys.size and np.any(np.diff(keys) <= 0):
+            raise ValueError("bigram_keys must be strictly increasing")
+        self.bigram_keys = keys
+        self.n_features = self.n_uni_ids + len(keys)
+
+    @classmethod
+    def from_strings(cls, unigrams: Sequence[str], bigrams: Iterable[str]) -> Featurizer:
+        """Build from unigram and "left right" bigram strings (bigrams with an unknown side are dropped)."""
+        vocab = {t: i + 1 for i, t in enumerate(unigrams)}
+        n = len(unigrams) + 1
+        keys = []
+        for bg in bigrams:
+            a, b = bg.split(" ")
+            if a in vocab and b in vocab:
+                keys.append(vocab[a] * n + vocab[b])
+        return cls(unigrams, np.unique(np.asarray(keys, dtype=np.int64)))
+
+    def bigram_key(self, left: str, right: str) -> int:
+        return self.vocab[left] * self.n_uni_ids + self.vocab[right]
+
+    def transform_coo(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(doc index, feature id, count) triplets, sorted by doc then feature id; count > 0."""
+        get = self.vocab.get
+        flat_ids: list[int] = []
+        lengths: list[int] = []
+        struct_ids: list[int] = []
+        struct_docs: list[int] = []
+        for d, text in enumerate(texts):
+            toks, struct = text_and_struct_tokens(text)
+            flat_ids.extend([get(t, 0) for t in toks])
+            flat_ids.append(0)  # separator: no bigram across prompts
+            lengths.append(len(toks) + 1)
+            for s in struct:
+                sid = get(s, 0)
+                if sid:
+                    struct_ids.append(sid)
+                    struct_docs.append(d)
+        flat = np.array(flat_ids, dtype=np.int64)
+        docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+
+        uni_mask = flat > 0
+        feat_parts = [flat[uni_mask]]
+        doc_parts = [docs[uni_mask]]
+        if self.bigram_keys.size and flat.size > 1:
+            left, right = flat[:-1], flat[1:]
+            ok = (left > 0) & (right > 0)
+            keys = left[ok] * self.n_uni_ids + right[ok]
+            pos = np.searchsorted(self.bigram_keys, keys)
+            pos_c = np.minimum(pos, self.bigram_keys.size - 1)
+            found = self.bigram_keys[pos_c] == keys
+            feat_parts.append(self.n_uni_ids + pos_c[found])
+            doc_parts.append(docs[:-1][ok][found])
+        feat_parts.append(np.asarray(struct_ids, dtype=np.int64))
+        doc_parts.append(np.asarray(struct_docs, dtype=np.int64))
+        feats = np.concatenate(feat_parts)
+        fdocs = np.concatenate(doc_parts)
+        combined = fdocs * self.n_features + feats
+        uniq, counts = np.unique(combined, return_counts=True)
+        return uniq // self.n_features, uniq % self.n_features, counts.astype(np.float32)
+
+    def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Padded ``indices`` (int64 [B, L]) and ``counts`` (float32 [B, L]); padding has id 0, count 0."""
+        n = len(texts)
+        d, f, c = self.transform_coo(texts)
+        per_doc = np.bincount(d, minlength=n)
+        width = max(int(per_doc.max()) if n else 0, 1)
+        indices = np.zeros((n, width), dtype=np.int64)
+        counts = np.zeros((n, width), dtype=np.float32)
+        starts = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
+        col = np.arange(d.size, dtype=np.int64) - starts[d]
+        indices[d, col] = f
+        counts[d, col] = c
+        return indices, counts

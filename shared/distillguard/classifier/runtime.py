@@ -1,0 +1,107 @@
+"""The serving side: load the artefact folder once per process and classify batches of prompts."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from distillguard.classifier.preprocessing import Featurizer
+from distillguard.records import LABELS, Label
+
+logger = logging.getLogger(__name__)
+
+MODEL_FILE = "model.onnx"
+UNIGRAMS_FILE = "unigrams.txt"
+BIGRAMS_FILE = "bigram_keys.npy"
+METADATA_FILE = "metadata.json"
+
+
+@dataclass(frozen=True, slots=True)
+class Prediction:
+    label: Label
+    scores: dict[Label, float]
+
+
+def load_featurizer(model_dir: Path) -> Featurizer:
+    unigrams = (model_dir / UNIGRAMS_FILE).read_text(encoding="utf-8").split("\n")
+    bigram_keys = np.load(model_dir / BIGRAMS_FILE, allow_pickle=False)
+    return Featurizer(unigrams, bigram_keys)
+
+
+def _order_providers(providers: Sequence[str]) -> list[str]:
+    """CUDA first when asked for, and the CPU always last as the fallback."""
+    ordered = list(dict.fromkeys(providers))
+    if "CUDAExecutionProvider" in ordered:
+        ordered.remove("CUDAExecutionProvider")
+        ordered.insert(0, "CUDAExecutionProvider")
+    if "CPUExecutionProvider" in ordered:
+        ordered.remove("CPUExecutionProvider")
+    ordered.append("CPUExecutionProvider")
+    return ordered
+
+
+class PromptClassifier:
+    """A prompt classifier: numpy featurisation, then one ONNX graph (idf, L2 norm, linear, softmax)."""
+
+    def __init__(self, session, featurizer: Featurizer, metadata: dict) -> None:  # noqa: ANN001
+        self._session = session
+        self._featurizer = featurizer
+        self.metadata = metadata
+        self.version: str = metadata["version"]
+        self.labels: tuple[Label, ...] = tuple(metadata["labels"])
+        if set(self.labels) != set(LABELS):
+            raise ValueError(f"model labels {self.labels} do not match {LABELS}")
+        self.providers: list[str] = list(session.get_providers())
+
+    @classmethod
+    def load(
+        cls,
+        model_dir: Path | None = None,
+        providers: Sequence[str] = ("CPUExecutionProvider",),
+        intra_op_threads: int = 1,
+    ) -> PromptClassifier:
+        import onnxruntime as ort  # imported here so that importing the package stays cheap
+
+        from distillguard.classifier import DEFAULT_MODEL_DIR
+
+        model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        metadata = json.loads((model_dir / METADATA_FILE).read_text(encoding="utf-8"))
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = intra_op_threads
+        options.inter_op_num_threads = 1
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        session = ort.InferenceSession(
+            str(model_dir / MODEL_FILE), sess_options=options, providers=_order_providers(providers)
+        )
+        clf = cls(session, load_featurizer(model_dir), metadata)
+        logger.info(
+            "prompt classifier loaded",
+            extra={"model_version": clf.version, "providers_requested": list(providers), "providers": clf.providers},
+        )
+        return clf
+
+    def predict_proba(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
+        """Probabilities, float32 [N, 3], columns in ``self.labels`` order."""
+        out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            chunk = texts[start : start + batch_size]
+            indices, counts = self._featurizer.transform(chunk)
+            (probs,) = self._session.run(["probabilities"], {"indices": indices, "counts": counts})
+            out[start : start + len(chunk)] = probs
+        return out
+
+    def predict(self, texts: Sequence[str], batch_size: int = 256) -> list[Prediction]:
+        if isinstance(texts, str):
+            raise TypeError("predict() takes a sequence of prompts, not one string")
+        probs = self.predict_proba(list(texts), batch_size=batch_size)
+        labels = self.labels
+        best = probs.argmax(axis=1)
+        return [
+            Prediction(label=labels[int(b)], scores={lab: float(p) for lab, p in zip(labels, row, strict=True)})
+            for b, row in zip(best, probs, strict=True)
+        ]

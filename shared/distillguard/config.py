@@ -1,0 +1,67 @@
+"""Typed settings read from the environment once per process. A bad setting fails at start, before any
+record is touched. Names match the Environment blocks in template.yaml."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+class StorageSettings(BaseSettings):
+    """Where each stage reads and writes in the bucket."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    bucket_name: str = Field(min_length=3)
+    raw_prefix: str = "raw/"
+    validated_prefix: str = "validated/"
+    quarantine_prefix: str = "quarantine/"
+    verdicts_prefix: str = "verdicts/"
+    manifests_prefix: str = "manifests/"
+
+    @field_validator("raw_prefix", "validated_prefix", "quarantine_prefix", "verdicts_prefix", "manifests_prefix")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        if not value.endswith("/"):
+            raise ValueError("prefixes end with '/'")
+        return value
+
+
+class ValidateSettings(StorageSettings):
+    customer_metadata_keys: Annotated[tuple[str, ...], NoDecode] = ("customer_account", "customer_id", "account_id")
+    batch_records: int = Field(default=2_000, ge=1, le=50_000)
+    # A record more than this far outside its object's date partition (or after the object was written) is
+    # quarantined: replays of old logs are normal, a record claiming another day than its partition is not.
+    timestamp_tolerance_seconds: int = Field(default=6 * 3600, ge=0)
+    max_prompt_chars: int = Field(default=200_000, ge=1)
+
+    _split_keys = field_validator("customer_metadata_keys", mode="before")(_csv)
+
+
+class ClassifySettings(StorageSettings):
+    model_dir: Path | None = None
+    onnx_providers: Annotated[tuple[str, ...], NoDecode] = ("CPUExecutionProvider",)
+    intra_op_threads: int = Field(default=1, ge=1)
+    classify_batch_size: int = Field(default=256, ge=1, le=4096)
+
+    _split_providers = field_validator("onnx_providers", mode="before")(_csv)
+
+
+class AggregateSettings(StorageSettings):
+    table_name: str = Field(min_length=3)
+    topic_arn: str = Field(min_length=10)
+    window_seconds: int = Field(default=3600, ge=60)
+    counter_retention_days: int = Field(default=90, ge=1)
+    alert_min_prompts: int = Field(default=10, ge=1)
+    alert_min_share: float = Field(default=0.3, gt=0, le=1)
+    alert_min_distinct_toolsets: int = Field(default=4, ge=1)
+    alert_high_severity_windows: int = Field(default=3, ge=1)

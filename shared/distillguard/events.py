@@ -1,0 +1,55 @@
+"""The S3 event notifications that SQS delivers to each stage, as pydantic models.
+
+Only the fields the pipeline reads are required: emulators send shorter records than AWS does, and S3 sends
+an `s3:TestEvent` message (no Records) when a notification is first configured."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote_plus
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Lenient(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class S3Bucket(_Lenient):
+    name: str
+
+
+class S3ObjectInfo(_Lenient):
+    key: str
+    size: int | None = None
+    e_tag: str | None = Field(default=None, alias="eTag")
+
+
+class S3Entity(_Lenient):
+    bucket: S3Bucket
+    object: S3ObjectInfo
+
+
+class S3EventRecord(_Lenient):
+    event_name: str = Field(alias="eventName")
+    s3: S3Entity
+
+
+class S3EventNotification(_Lenient):
+    records: list[S3EventRecord] = Field(default_factory=list, alias="Records")
+    event: str | None = Field(default=None, alias="Event")
+
+
+class S3ObjectRef(_Lenient):
+    bucket: str
+    key: str
+
+
+def created_objects(sqs_body: str) -> list[S3ObjectRef]:
+    """The objects an SQS message says were created; none for S3's test event. Keys arrive URL-encoded
+    (differently by AWS and by each emulator): unquote_plus decodes all of them."""
+    notification = S3EventNotification.model_validate_json(sqs_body)
+    return [
+        S3ObjectRef(bucket=record.s3.bucket.name, key=unquote_plus(record.s3.object.key))
+        for record in notification.records
+        if record.event_name.startswith("ObjectCreated:")
+    ]

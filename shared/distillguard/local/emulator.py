@@ -1,0 +1,51 @@
+"""The embedded AWS emulator: moto's server, in-process, on 127.0.0.1. With AWS_ENDPOINT_URL already set
+(LocalStack, say), that endpoint is used instead and nothing is started."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from distillguard.local.provision import LOCAL_REGION
+
+_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    embedded: bool
+
+
+@contextmanager
+def aws_endpoint() -> Iterator[Endpoint]:
+    """Yields the endpoint boto3 will use, with AWS_ENDPOINT_URL, region and credentials set for the process."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", LOCAL_REGION)
+    external = os.environ.get("AWS_ENDPOINT_URL")
+    if external:
+        for name, value in _TEST_CREDENTIALS.items():
+            os.environ.setdefault(name, value)
+        yield Endpoint(external, embedded=False)
+        return
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    previous = {name: os.environ.get(name) for name in ["AWS_ENDPOINT_URL", *_TEST_CREDENTIALS]}
+    os.environ.update(_TEST_CREDENTIALS | {"AWS_ENDPOINT_URL": f"http://{host}:{port}"})
+    try:
+        yield Endpoint(f"http://{host}:{port}", embedded=True)
+    finally:
+        server.stop()
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value

@@ -1,0 +1,176 @@
+"""The whole pipeline on the emulator: provision from the template, drop log files in the bucket, drive the
+handlers until every queue is empty, and read back alerts and counts."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from distillguard.adapters.clients import client
+from distillguard.adapters.s3 import ObjectStore
+from distillguard.aggregation.alerts import AlertMessage
+from distillguard.local.emulator import Endpoint, aws_endpoint
+from distillguard.local.provision import Deployment, Provisioner
+from distillguard.local.runner import EventSourceMappings
+from distillguard.records import LABELS, Label
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+TEMPLATE = REPOSITORY_ROOT / "template.yaml"
+UPLOAD_THREADS = 8
+
+
+class ReplaySummary(BaseModel):
+    records_total: int
+    records_valid: int
+    records_quarantined: int
+    prompts_classified: int
+    by_label: dict[Label, int]
+    alerts: int
+    objects: int
+    quarantine_reasons: dict[str, int]
+    dead_lettered_messages: int
+    elapsed_seconds: float
+
+    @property
+    def adds_up(self) -> bool:
+        return self.records_total == self.records_valid + self.records_quarantined
+
+
+def log_files(folder: Path) -> list[Path]:
+    """Files to drop, skipping names that start with '_' or '.' (ground truth, checksums), as Spark does."""
+    return sorted(
+        path
+        for path in folder.rglob("*")
+        if path.is_file() and not any(part.startswith(("_", ".")) for part in path.relative_to(folder).parts)
+    )
+
+
+class LocalPipeline:
+    def __init__(
+        self, deployment: Deployment, mappings: EventSourceMappings, alert_tap_url: str, manifests_prefix: str
+    ):
+        self.deployment = deployment
+        self.manifests_prefix = manifests_prefix
+        self.mappings = mappings
+        self.alert_tap_url = alert_tap_url
+        self.objects = ObjectStore(client("s3"), deployment.bucket)
+        self.alerts: list[AlertMessage] = []
+
+    def drop(self, folder: Path) -> int:
+        files = log_files(folder)
+        s3 = client("s3")
+
+        def upload(path: Path) -> None:
+            key = self.deployment.raw_prefix + path.relative_to(folder).as_posix()
+            s3.upload_file(str(path), self.deployment.bucket, key)
+
+        with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
+            list(pool.map(upload, files))
+        return len(files)
+
+    def run(self) -> list[AlertMessage]:
+        """Drains every queue, then collects the alerts published meanwhile (also kept in self.alerts)."""
+        self.mappings.drain()
+        sqs = client("sqs")
+        while messages := sqs.receive_message(QueueUrl=self.alert_tap_url, MaxNumberOfMessages=10).get("Messages"):
+            for message in messages:
+                self.alerts.append(AlertMessage.model_validate_json(message["Body"]))
+                sqs.delete_message(QueueUrl=self.alert_tap_url, ReceiptHandle=message["ReceiptHandle"])
+        return self.alerts
+
+    def summary(self, elapsed_seconds: float) -> ReplaySummary:
+        validate_reports = [
+            self.objects.get_json(key) for key in self.objects.keys(f"{self.manifests_prefix}validate/")
+        ]
+        classify_reports = [
+            self.objects.get_json(key) for key in self.objects.keys(f"{self.manifests_prefix}classify/")
+        ]
+        by_label: Counter[str] = Counter()
+        reasons: Counter[str] = Counter()
+        for report in classify_reports:
+            by_label.update(report["by_label"])
+        for report in validate_reports:
+            reasons.update(report["reasons"])
+        sqs = client("sqs")
+        dead = sum(
+            int(
+                sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])["Attributes"][
+                    "ApproximateNumberOfMessages"
+                ]
+            )
+            for url in self.deployment.dead_letter_queue_urls
+        )
+        return ReplaySummary(
+            records_total=sum(report["records_in"] for report in validate_reports),
+            records_valid=sum(report["valid"] for report in validate_reports),
+            records_quarantined=sum(report["quarantined"] for report in validate_reports),
+            prompts_classified=sum(report["prompts"] for report in classify_reports),
+            by_label={label: by_label[label] for label in LABELS},
+            alerts=len(self.alerts),
+            objects=len(validate_reports),
+            quarantine_reasons=dict(reasons.most_common()),
+            dead_lettered_messages=dead,
+            elapsed_seconds=round(elapsed_seconds, 2),
+        )
+
+
+def local_environment(deployment: Deployment) -> dict[str, str]:
+    """Every function's environment from the template, with the local differences: the model is read from
+    the repository instead of a layer, and logs and metrics stay quiet on the console."""
+    environment: dict[str, str] = {}
+    for spec in deployment.functions.values():
+        environment.update(spec.environment)
+    from distillguard.classifier import DEFAULT_MODEL_DIR
+
+    environment.update(
+        {
+            "MODEL_DIR": str(DEFAULT_MODEL_DIR),
+            "POWERTOOLS_LOG_LEVEL": "WARNING",
+            "POWERTOOLS_METRICS_DISABLED": "true",
+        }
+    )
+    return environment
+
+
+def subscribe_alert_tap(deployment: Deployment, stack_name: str) -> str:
+    sqs, sns = client("sqs"), client("sns")
+    url = sqs.create_queue(QueueName=f"{stack_name}-alert-tap")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    sns.subscribe(
+        TopicArn=deployment.topic_arn,
+        Protocol="sqs",
+        Endpoint=arn,
+        Attributes={"RawMessageDelivery": "true"},
+        ReturnSubscriptionArn=True,
+    )
+    return url
+
+
+@contextmanager
+def local_pipeline(
+    stack_name: str = "distillguard-local", parameter_overrides: dict[str, str] | None = None
+) -> Iterator[tuple[Endpoint, LocalPipeline]]:
+    with aws_endpoint() as endpoint:
+        overrides = dict(parameter_overrides or {})
+        if not endpoint.embedded:
+            # A long-lived endpoint (LocalStack) keeps state between runs: give each run its own resources.
+            run = uuid.uuid4().hex[:8]
+            stack_name = f"{stack_name}-{run}"
+            overrides.setdefault("BucketNamePrefix", f"dg-{run}")
+        deployment = Provisioner(client, TEMPLATE, stack_name, overrides).deploy()
+        alert_tap = subscribe_alert_tap(deployment, stack_name)
+        environment = local_environment(deployment)
+        mappings = EventSourceMappings(deployment, client, environment)
+        yield endpoint, LocalPipeline(deployment, mappings, alert_tap, environment["MANIFESTS_PREFIX"])
+
+
+def write_alerts(alerts: list[AlertMessage], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for alert in alerts:
+            handle.write(alert.to_json() + "\n")

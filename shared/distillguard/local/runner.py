@@ -1,0 +1,159 @@
+"""Delivers queued messages to the real handlers the way Lambda's SQS event source mapping does: batches of
+the template's BatchSize, the real event shape, `batchItemFailures` honoured (failed messages become
+visible again and reach the DLQ after the queue's maxReceiveCount)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import os
+import sys
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+from distillguard.local.provision import LOCAL_REGION, Deployment, EventSource, FunctionSpec
+from distillguard.observability import metrics
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+
+@dataclass
+class LocalLambdaContext:
+    """The attributes Powertools and handlers read from Lambda's context object."""
+
+    function_name: str
+    memory_limit_in_mb: int = 1024
+    function_version: str = "$LATEST"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{LOCAL_REGION}:123456789012:function:{self.function_name}"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @property
+    def log_stream_name(self) -> str:
+        return "local"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 300_000
+
+
+def load_handler(spec: FunctionSpec) -> Handler:
+    """Imports a function's handler module from its code folder, under a name unique to the function."""
+    module_name, attribute = spec.handler.rsplit(".", 1)
+    path = spec.code_dir / f"{module_name}.py"
+    unique_name = f"distillguard_function_{spec.logical_id}"
+    module_spec = importlib.util.spec_from_file_location(unique_name, path)
+    if module_spec is None or module_spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module: ModuleType = importlib.util.module_from_spec(module_spec)
+    sys.modules[unique_name] = module
+    module_spec.loader.exec_module(module)
+    return getattr(module, attribute)  # type: ignore[no-any-return]
+
+
+def sqs_event(messages: list[dict[str, Any]], source: EventSource) -> dict[str, Any]:
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": message.get("Attributes", {}),
+                "messageAttributes": message.get("MessageAttributes", {}),
+                "md5OfBody": message.get("MD5OfBody") or hashlib.md5(message["Body"].encode()).hexdigest(),  # noqa: S324
+                "eventSource": "aws:sqs",
+                "eventSourceARN": source.queue_arn,
+                "awsRegion": LOCAL_REGION,
+            }
+            for message in messages
+        ]
+    }
+
+
+@dataclass
+class DeliveryStats:
+    invocations: int = 0
+    messages: int = 0
+    failed_messages: int = 0
+
+
+class EventSourceMappings:
+    """Polls every stage queue and invokes the stage's handler until all queues are empty."""
+
+    def __init__(self, deployment: Deployment, clients: Callable[[str], Any], environment: dict[str, str]):
+        self.deployment = deployment
+        self.sqs = clients("sqs")
+        os.environ.update(environment)
+        self.handlers = {spec.logical_id: load_handler(spec) for spec in deployment.functions.values()}
+        self.stats = {source.function_id: DeliveryStats() for source in deployment.event_sources}
+
+    def drain(self, max_rounds: int = 10_000) -> None:
+        for _ in range(max_rounds):
+            delivered = sum(self._deliver_once(source) for source in self.deployment.event_sources)
+            if delivered == 0 and self._all_empty():
+                return
+        raise RuntimeError("queues did not drain")
+
+    def _deliver_once(self, source: EventSource) -> int:
+        response = self.sqs.receive_message(
+            QueueUrl=source.queue_url,
+            MaxNumberOfMessages=min(source.batch_size, 10),
+            AttributeNames=["All"],
+            MessageAttributeNames=["All"],
+            WaitTimeSeconds=0,
+        )
+        messages = response.get("Messages", [])
+        if not messages:
+            return 0
+        stats = self.stats[source.function_id]
+        stats.invocations += 1
+        stats.messages += len(messages)
+        context = LocalLambdaContext(function_name=source.function_id)
+        try:
+            result = self.handlers[source.function_id](sqs_event(messages, source), context) or {}
+            failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
+        except Exception:  # a handler that raises fails the whole batch, as in Lambda
+            failed = {message["MessageId"] for message in messages}
+        if failed and not source.reports_item_failures:
+            failed = {message["MessageId"] for message in messages}
+        stats.failed_messages += len(failed)
+        # Powertools keeps metrics it was told not to flush (POWERTOOLS_METRICS_DISABLED) and prints them once
+        # 100 pile up; each Lambda process would have flushed them after every invocation.
+        metrics.clear_metrics()
+        done = [message for message in messages if message["MessageId"] not in failed]
+        retry = [message for message in messages if message["MessageId"] in failed]
+        if done:
+            self.sqs.delete_message_batch(
+                QueueUrl=source.queue_url,
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+            )
+        if retry:
+            # Visible again at once: the next receive counts towards the queue's maxReceiveCount.
+            self.sqs.change_message_visibility_batch(
+                QueueUrl=source.queue_url,
+                Entries=[
+                    {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
+                    for i, m in enumerate(retry)
+                ],
+            )
+        return len(messages)
+
+    def _all_empty(self) -> bool:
+        for source in self.deployment.event_sources:
+            attributes = self.sqs.get_queue_attributes(
+                QueueUrl=source.queue_url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            if int(attributes["ApproximateNumberOfMessages"]) or int(
+                attributes["ApproximateNumberOfMessagesNotVisible"]
+            ):
+                return False
+        return True

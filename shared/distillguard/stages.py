@@ -1,0 +1,114 @@
+"""One function per stage: read the input object, run the domain code, write the outputs.
+
+Outputs are written before the manifest, and every key is derived from the input key, so a stage that
+fails half-way and is retried overwrites its partial outputs instead of duplicating them."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Sequence
+from datetime import timedelta
+
+from botocore.exceptions import ClientError
+
+from distillguard.adapters.s3 import ObjectStore
+from distillguard.aggregation.rules import AlertRules
+from distillguard.aggregation.service import AggregationReport, AlertNotifier, CounterStore, aggregate_verdicts
+from distillguard.classification import ClassificationReport, PromptLabeller, classify_stream
+from distillguard.config import AggregateSettings, ClassifySettings, ValidateSettings
+from distillguard.formats import FormatSettings
+from distillguard.jsonl import JsonlGzWriter, read_models
+from distillguard.layout import KeyLayout
+from distillguard.records import CanonicalRecord, Verdict
+from distillguard.validation import ValidationReport, ValidationRun
+from distillguard.validation.expectations import RecordExpectations
+
+SCRATCH = tempfile.gettempdir()  # /tmp in Lambda: sized by the function's EphemeralStorage
+
+
+def validate_objects(
+    keys: Sequence[str], *, objects: ObjectStore, settings: ValidateSettings, expectations: RecordExpectations
+) -> dict[str, ValidationReport | Exception]:
+    """Validates a batch of objects in one run; each key maps to its report, or to the error that stopped it
+    (that object alone is retried). Every output is written before the manifest that vouches for it."""
+    layout = KeyLayout(settings)
+    outcomes: dict[str, ValidationReport | Exception] = {}
+    run = ValidationRun(
+        format_settings=FormatSettings(customer_metadata_keys=settings.customer_metadata_keys),
+        expectations=expectations,
+        tolerance=timedelta(seconds=settings.timestamp_tolerance_seconds),
+        batch_records=settings.batch_records,
+        scratch_dir=SCRATCH,
+    )
+    try:
+        for key in keys:
+            try:
+                source = objects.open(key)
+                run.add_object(source.body, source_key=key, last_modified=source.last_modified)
+            except (ClientError, OSError, EOFError) as error:
+                run.abandon(key)
+                outcomes[key] = error
+        for report, valid_out, quarantine_out in run.finish():
+            key = report.source_key
+            try:
+                if not report.adds_up:
+                    raise RuntimeError(f"{key}: {report.records_in} in, {report.valid} + {report.quarantined} out")
+                if report.quarantined:
+                    objects.upload(quarantine_out.path, layout.quarantine_key(key))
+                if report.valid:
+                    objects.upload(valid_out.path, layout.validated_key(key))
+                objects.put_model(layout.validate_manifest_key(key), report)
+                outcomes[key] = report
+            except (ClientError, OSError, RuntimeError) as error:
+                outcomes[key] = error
+    finally:
+        run.close()
+    return outcomes
+
+
+def classify_object(
+    key: str, *, objects: ObjectStore, settings: ClassifySettings, labeller: PromptLabeller
+) -> ClassificationReport:
+    layout = KeyLayout(settings)
+    source = objects.open(key)
+    with JsonlGzWriter(SCRATCH) as out:
+        report = classify_stream(
+            read_models(source.body, CanonicalRecord),
+            source_key=key,
+            labeller=labeller,
+            batch_size=settings.classify_batch_size,
+            out=out,
+        )
+        out.close()
+        objects.upload(out.path, layout.verdicts_key(key))
+    objects.put_model(layout.classify_manifest_key(key), report)
+    return report
+
+
+def aggregate_object(
+    key: str,
+    *,
+    objects: ObjectStore,
+    settings: AggregateSettings,
+    store: CounterStore,
+    notifier: AlertNotifier,
+) -> AggregationReport:
+    source = objects.open(key)
+    return aggregate_verdicts(
+        read_models(source.body, Verdict),
+        # Counted once per key: a redelivered or re-classified object must not add its prompts twice.
+        object_id=key,
+        window_seconds=settings.window_seconds,
+        rules=alert_rules(settings),
+        store=store,
+        notifier=notifier,
+    )
+
+
+def alert_rules(settings: AggregateSettings) -> AlertRules:
+    return AlertRules(
+        min_prompts=settings.alert_min_prompts,
+        min_share=settings.alert_min_share,
+        min_distinct_toolsets=settings.alert_min_distinct_toolsets,
+        high_severity_windows=settings.alert_high_severity_windows,
+    )

@@ -1,0 +1,121 @@
+"""The gateway format (DistillGuard's own request log) to canonical records."""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from distillguard.formats import FormatSettings, RecordRejected, parse_record
+
+EVENTS = Path(__file__).parents[1] / "events" / "formats"
+
+
+def _samples() -> list[dict[str, Any]]:
+    return [json.loads(line) for line in (EVENTS / "gateway_requests.jsonl").read_text().splitlines()]
+
+
+def _parse(raw: dict[str, Any]):  # type: ignore[no-untyped-def]
+    return parse_record(
+        raw, source_key="gateway/2026/11/27/part-0001.jsonl.gz", line_number=1, settings=FormatSettings()
+    )
+
+
+def test_an_openai_request_with_tool_calls_becomes_the_corpus_prompt() -> None:
+    # Given a gateway record of a chat-completions request with a tool round trip and an image part
+    record = _parse(_samples()[0])
+
+    # Then the prompt is in corpus form
+    assert record.prompt == (
+        "[system]\nYou are a helpful assistant.\n\n"
+        '[tools]\n[{"type": "function", "function": {"name": "get_current_weather", "description": "Get the current '
+        'weather in a given location", "parameters": {"type": "object", "properties": {"location": {"type": "string", '
+        '"description": "The city and state, e.g. San Francisco, CA"}, "unit": {"type": "string", "enum": ["celsius", '
+        '"fahrenheit"]}}, "required": ["location"]}}}]\n\n'
+        "[user]\nWhat's the weather like in Boston today?\n[image]\n\n"
+        '[assistant]\n[tool_calls] [{"name": "get_current_weather", "arguments": "{\\"location\\":\\"Boston, MA\\"}"}]'
+        "\n\n"
+        '[tool]\n{"temperature": 22, "unit": "celsius"}'
+    )
+    # And every fact is carried over
+    assert record.model_dump(exclude={"prompt", "template_fingerprint", "toolset_fingerprint"}) == {
+        "request_id": "req_01JDGW0001",
+        "timestamp": datetime(2025, 11, 27, 9, 14, 3, 125000, tzinfo=UTC),
+        "customer_account": "acct-4471",
+        "api_key_id": "key_9f2c",
+        "source_ip": "203.0.113.7",
+        "user_agent": "OpenAI/Python 1.54.3",
+        "model": "gpt-4o-mini",
+        "prompt_tokens": 118,
+        "completion_tokens": 21,
+        "status": 200,
+        "source_format": "gateway",
+        "tool_names": ("get_current_weather",),
+        "source_key": "gateway/2026/11/27/part-0001.jsonl.gz",
+        "line_number": 1,
+    }
+
+
+def test_a_developer_message_is_the_system_turn() -> None:
+    record = _parse(_samples()[1])
+
+    assert record.prompt == (
+        "[system]\nYour role is to think step by step and show all reasoning inside <think></think> tags before "
+        "answering.\n\n[user]\nSolve: 3x + 7 = 22"
+    )
+    assert record.timestamp == datetime(2025, 11, 27, 9, 15, 1, tzinfo=UTC)
+
+
+def test_a_failed_request_keeps_its_status() -> None:
+    assert _parse(_samples()[2]).status == 429
+
+
+def test_a_legacy_completions_prompt_is_kept_as_sent() -> None:
+    raw = _samples()[2]
+    raw["request"] = {"model": "gpt-3.5-turbo-instruct", "prompt": "Thought: I should search.\nAction:"}
+
+    assert _parse(raw).prompt == "Thought: I should search.\nAction:"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda r: r.update(ts="2026-11-27T09:14:03Z"), "schema:ts"),
+        (lambda r: r.update(ts=1764234843000), "schema:ts"),  # milliseconds, not seconds
+        (lambda r: r.update(account_id=""), "schema:account_id"),
+        (lambda r: r.pop("request"), "unknown_format"),
+        (lambda r: r["request"].update(messages=[{"content": "hi"}]), "schema:request.messages.*.role"),
+        (
+            lambda r: r["request"].update(messages=[{"role": "narrator", "content": "hi"}]),
+            "schema:request.messages.*.role",
+        ),
+        (lambda r: r["request"].update(tools=[{"type": "function", "function": {}}]), "schema:request.tools.*.name"),
+        (lambda r: r["request"].update(messages=[]), "empty_prompt"),
+        (lambda r: r.update(status=1000), "schema:status"),
+    ],
+)
+def test_bad_records_are_rejected_with_a_stable_reason(mutate: Any, reason: str) -> None:
+    raw = copy.deepcopy(_samples()[0])
+    mutate(raw)
+
+    with pytest.raises(RecordRejected) as caught:
+        _parse(raw)
+
+    assert caught.value.reason == reason
+
+
+def test_a_schema_reason_names_the_field_without_list_positions_and_the_detail_names_the_exact_path() -> None:
+    # Given a request whose third message has a content that is neither text nor parts
+    raw = _samples()[1]
+    raw["request"]["messages"].append({"role": "user", "content": {"text": "hi"}})
+
+    # When it is parsed
+    with pytest.raises(RecordRejected) as caught:
+        _parse(raw)
+
+    # Then the reason is low-cardinality and the detail says exactly where
+    assert caught.value.reason == "schema:request.messages.*.content"
+    assert caught.value.detail.startswith("request.messages.2.content: ")
