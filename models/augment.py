@@ -35,8 +35,8 @@ class Augmented:
     text: str
     label: str
     family: str
-    fill_group: str  # corpus source group of the filler text, or "authored"
-    fill_id: int  # index of the filler's corpus example, or -1 for authored filler
+    fill_groups: tuple[str, ...]  # corpus source groups of the filler texts ("authored" for our own)
+    fill_ids: tuple[int, ...]  # corpus indices of the filler texts
 
     @property
     def source(self) -> str:
@@ -81,6 +81,17 @@ class _Gen:
         self.problems = problems or [("What is 2 + 2?", AUTHORED_GROUP, -1)]
         authored_requests = [(r.format(num=7), AUTHORED_GROUP, -1) for r in T.ORDINARY_REQUESTS]
         self.requests = (requests or []) + authored_requests
+        self._used: list[tuple[str, int]] = []
+
+    def pick(self, pool: list[Filler]) -> str:
+        text, group, idx = self.rng.choice(pool)
+        self._used.append((group, idx))
+        return text
+
+    def done(self, text: str, label: str, family: str) -> Augmented:
+        used, self._used = self._used, []
+        groups = tuple(sorted({g for g, _ in used})) or (AUTHORED_GROUP,)
+        return Augmented(text, label, family, groups, tuple(sorted({i for _, i in used if i >= 0})))
 
     def nums(self) -> dict[str, int]:
         r = self.rng
@@ -91,7 +102,10 @@ class _Gen:
         return template.format(**values)
 
     def answer(self) -> str:
-        return self.fmt(self.rng.choice(T.GENERIC_ANSWERS))
+        """A response to judge or a trace to rewrite: authored, or a corpus text standing in for one."""
+        if self.rng.random() < 0.5:
+            return self.fmt(self.rng.choice(T.GENERIC_ANSWERS))
+        return self.pick(self.requests if self.rng.random() < 0.5 else self.problems)
 
     # --- tools -------------------------------------------------------------------------------------------
     def tool_specs(self, k: int) -> list[dict]:
@@ -138,40 +152,40 @@ class _Gen:
     # --- families ----------------------------------------------------------------------------------------
     def cot(self) -> Augmented:
         r = self.rng
-        p, g, fid = r.choice(self.problems)
+        p = self.pick(self.problems)
         kind = r.random()
         if kind < 0.35:
             system = r.choice(T.COT_SYSTEM)
             user = p if r.random() < 0.6 else self.fmt(r.choice(T.COT_USER), p=p)
-            return Augmented(_join(("system", system), ("user", user)), "cot_harvesting", "cot-system", g, fid)
+            return self.done(_join(("system", system), ("user", user)), "cot_harvesting", "cot-system")
         if kind < 0.8:
-            return Augmented(_join(("user", self.fmt(r.choice(T.COT_USER), p=p))), "cot_harvesting", "cot-user", g, fid)
+            return self.done(_join(("user", self.fmt(r.choice(T.COT_USER), p=p))), "cot_harvesting", "cot-user")
         blocks = [("user", p if r.random() < 0.5 else self.fmt(r.choice(T.COT_USER), p=p))]
         if r.random() < 0.4:
             blocks.insert(0, ("system", r.choice(T.COT_SYSTEM + T.ORDINARY_SYSTEM)))
         blocks.append(("assistant", r.choice(T.COT_PREFILL)))
-        return Augmented(_join(*blocks), "cot_harvesting", "cot-prefill", g, fid)
+        return self.done(_join(*blocks), "cot_harvesting", "cot-prefill")
 
     def judge(self) -> Augmented:
         r = self.rng
-        q, g, fid = r.choice(self.problems)
+        q = self.pick(self.problems if r.random() < 0.6 else self.requests)
         text = self.fmt(r.choice(T.JUDGE), q=q, a=self.answer(), b=self.answer())
         if r.random() < 0.4:
             # The instruction as the system prompt, the material to judge as the user turn.
             instruction, _, material = text.partition("\n\n")
-            return Augmented(_join(("system", instruction), ("user", material or q)), "cot_harvesting", "judge", g, fid)
-        return Augmented(_join(("user", text)), "cot_harvesting", "judge", g, fid)
+            return self.done(_join(("system", instruction), ("user", material or q)), "cot_harvesting", "judge")
+        return self.done(_join(("user", text)), "cot_harvesting", "judge")
 
     def trace(self) -> Augmented:
         r = self.rng
-        q, g, fid = r.choice(self.problems)
-        b = "\n".join(self.answer() for _ in range(r.randint(1, 4)))
+        q = self.pick(self.problems)
+        b = "\n".join(self.answer() for _ in range(r.randint(1, 3)))
         text = self.fmt(r.choice(T.TRACE_REWRITE), q=q, a=self.answer(), b=b)
-        return Augmented(_join(("user", text)), "cot_harvesting", "trace-rewrite", g, fid)
+        return self.done(_join(("user", text)), "cot_harvesting", "trace-rewrite")
 
     def agent(self) -> Augmented:
         r = self.rng
-        req, g, fid = r.choice(self.requests if r.random() < 0.7 else self.problems)
+        req = self.pick(self.requests if r.random() < 0.7 else self.problems)
         specs = self.tool_specs(r.randint(1, 5))
         names = ", ".join(s["name"] for s in specs)
         if r.random() < 0.45:
@@ -190,55 +204,78 @@ class _Gen:
             blocks.append(("assistant", f"[tool_calls] {json.dumps([call])}"))
             blocks.append(("tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
             family += "-multiturn"
-        return Augmented(_join(*blocks), "agentic_extraction", family, g, fid)
+        return self.done(_join(*blocks), "agentic_extraction", family)
+
+    def episode(self, names: list[str], n_steps: int) -> str:
+        """A synthetic worked episode: Thought/Action/Observation-style steps whose observations are corpus
+        texts standing in for retrieved passages."""
+        r = self.rng
+        words = r.choice([("Thought", "Action", "Observation"), ("Plan", "Call", "Result"),
+                          ("Reasoning", "Tool", "Output"), ("Thought", "Act", "Obs")])
+        numbered = r.random() < 0.6
+        syntax = r.randrange(3)
+        q = self.pick(self.requests)
+        lines = [f"{r.choice(['Question', 'Task', 'Claim', 'Goal'])}: {q[:300]}"]
+        for k in range(1, n_steps + 1):
+            n = f" {k}" if numbered else ""
+            tool = r.choice(names)
+            arg = " ".join(q.split()[:4])
+            call = (f"{tool}[{arg}]", f'{tool}("{arg}")', f"{tool}: {arg}")[syntax]
+            lines.append(f"{words[0]}{n}: I need to find out more about {arg}.")
+            lines.append(f"{words[1]}{n}: {call}")
+            lines.append(f"{words[2]}{n}: {self.pick(self.requests + self.problems)[:400]}")
+        final = (f"{words[1]} {n_steps + 1}: finish[{self.answer()[:40]}]" if numbered
+                 else f"Final Answer: {self.answer()[:60]}")
+        lines.append(final)
+        return "\n".join(lines)
 
     def agent_loop(self) -> Augmented:
         r = self.rng
-        q, g, fid = r.choice(self.requests if r.random() < 0.5 else self.problems)
+        q = self.pick(self.requests if r.random() < 0.5 else self.problems)
         specs = self.tool_specs(r.randint(2, 5))
-        text = self.fmt(r.choice(T.AGENT_LOOP), tools=self.render_tools(specs), names=", ".join(s["name"] for s in specs),
-                        q=q)
-        if r.random() < 0.6:
-            # Few-shot: worked episodes go between the instructions and the new question.
-            demos = "\n\n".join(r.sample(T.AGENT_DEMOS, r.randint(1, 3)))
-            head, sep, tail = text.rpartition("\n\n")
-            text = f"{head}\n\nHere are some examples.\n\n{demos}\n\n{tail}" if sep else f"{demos}\n\n{text}"
-        return Augmented(text, "agentic_extraction", "agent-loop", g, fid)
+        names = [s["name"] for s in specs] + ["search", "lookup"]
+        marker = "\x00QUESTION\x00"
+        text = self.fmt(r.choice(T.AGENT_LOOP), tools=self.render_tools(specs), names=", ".join(names), q=marker)
+        if r.random() < 0.7:
+            # Few-shot: worked episodes go between the instructions and the line with the new question.
+            demos = [self.episode(names, r.randint(1, 4)) for _ in range(r.randint(1, 4))]
+            if r.random() < 0.4:
+                demos.insert(0, r.choice(T.AGENT_DEMOS))
+            line_start = text.rfind("\n", 0, text.index(marker)) + 1
+            joined = "\n\n".join(demos)
+            text = f"{text[:line_start]}Here are some examples.\n\n{joined}\n\n{text[line_start:]}"
+        text = text.replace(marker, q)
+        return self.done(text, "agentic_extraction", "agent-loop")
 
     def coding_agent(self) -> Augmented:
         r = self.rng
-        issue, g, fid = r.choice(self.problems if r.random() < 0.5 else self.requests)
+        issue = self.pick(self.problems if r.random() < 0.5 else self.requests)
         blocks = [("system", self.fmt(r.choice(T.CODING_AGENT_SYSTEM))),
                   ("user", self.fmt(r.choice(T.CODING_AGENT_USER), issue=issue))]
         if r.random() < 0.4:
             blocks.append(("assistant", "Let me look at the repository first.\n```bash\nls -la\n```"))
             blocks.append(("user" if r.random() < 0.5 else "tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
-        return Augmented(_join(*blocks), "agentic_extraction", "coding-agent", g, fid)
+        return self.done(_join(*blocks), "agentic_extraction", "coding-agent")
 
     def ordinary(self) -> Augmented:
         r = self.rng
         kind = r.random()
         if kind < 0.12:
-            user, g, fid = self.fmt(r.choice(T.ORDINARY_PERSONA)), AUTHORED_GROUP, -1
-            family = "ordinary-persona"
+            user, family = self.fmt(r.choice(T.ORDINARY_PERSONA)), "ordinary-persona"
         elif kind < 0.4:
-            p, g, fid = r.choice(self.problems)
-            user = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=p)
-            family = "ordinary-problem"
+            user, family = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=self.pick(self.problems)), "ordinary-problem"
         elif kind < 0.8:
-            p, g, fid = r.choice(self.requests)
-            user = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=p)
-            family = "ordinary-request"
+            user, family = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=self.pick(self.requests)), "ordinary-request"
         else:
             u1, a1, u2 = (self.fmt(x) for x in r.choice(T.ORDINARY_CHAT))
             blocks = [("user", u1), ("assistant", a1), ("user", u2)]
             if r.random() < 0.4:
                 blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
-            return Augmented(_join(*blocks), "ordinary", "ordinary-chat", AUTHORED_GROUP, -1)
+            return self.done(_join(*blocks), "ordinary", "ordinary-chat")
         blocks = [("user", user)]
         if r.random() < 0.3:
             blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
-        return Augmented(_join(*blocks), "ordinary", family, g, fid)
+        return self.done(_join(*blocks), "ordinary", family)
 
 
 # How many examples of each family to generate (before any fold filtering).
@@ -247,7 +284,7 @@ DEFAULT_COUNTS = {
     "judge": 450,
     "trace": 300,
     "agent": 1000,
-    "agent_loop": 300,
+    "agent_loop": 500,
     "coding_agent": 250,
     "ordinary": 1600,
 }

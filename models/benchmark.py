@@ -47,6 +47,12 @@ from distillguard.classifier import PromptClassifier
 clf = PromptClassifier.load(Path(sys.argv[1]), intra_op_threads=1)
 clf.predict(["[user]\nwarm up"])
 def rss_mb():
+    # VmHWM (peak resident set of this process image), in MB. Unlike ru_maxrss it is reset by exec, so a
+    # child of a large parent process does not inherit the parent's peak.
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 words = "the quick brown fox jumps over 13 lazy dogs while reasoning about <think> tools and answers".split()
 def filler(n, seed):

@@ -67,8 +67,8 @@ class Dataset:
         self.labels = np.array([e.label for e in self.examples] + [a.label for a in self.augmented])
         self.n_corpus = len(self.examples)
         self.groups = [e.group for e in self.examples]
-        self.aug_fill_group = np.array([a.fill_group for a in self.augmented], dtype=object)
-        self.aug_fill_id = np.array([a.fill_id for a in self.augmented], dtype=np.int64)
+        self.aug_fill_groups = [set(a.fill_groups) for a in self.augmented]
+        self.aug_fill_ids = [set(a.fill_ids) for a in self.augmented]
 
 
 class Trainer:
@@ -89,9 +89,13 @@ class Trainer:
         return fit(featurizer, [d.texts[i] for i in train_ids], y, c=self.c, sample_weight=weights)
 
     def augmented_ids(self, exclude_groups: set[str] = frozenset(), exclude_ids: set[int] = frozenset()) -> list[int]:
+        """Augmented examples none of whose fillers come from the excluded groups or corpus examples."""
         d = self.data
-        keep = ~np.isin(d.aug_fill_group, list(exclude_groups)) & ~np.isin(d.aug_fill_id, list(exclude_ids))
-        return (d.n_corpus + np.flatnonzero(keep)).tolist()
+        return [
+            d.n_corpus + j
+            for j, (groups, ids) in enumerate(zip(d.aug_fill_groups, d.aug_fill_ids, strict=True))
+            if not (groups & exclude_groups) and not (ids & exclude_ids)
+        ]
 
     def loso_fit_predict(self, train: list[int], test: list[int], use_augmentation: bool = True) -> np.ndarray:
         held_out = {self.data.groups[i] for i in test}

@@ -1,0 +1,73 @@
+"""How stages read their SQS events and where they write: decoded keys, test events, partitions."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from distillguard.config import StorageSettings
+from distillguard.events import created_objects
+from distillguard.layout import KeyLayout, UnexpectedKey, partition_of
+from tests.conftest import EVENTS
+
+
+def test_aws_notification_names_the_created_object_and_the_test_event_names_none() -> None:
+    # Given the SQS event Lambda receives for a Bedrock log drop, batched with S3's test event
+    event = json.loads((EVENTS / "sqs_s3_notification_aws.json").read_text())
+    # When each message body is read
+    created = [created_objects(record["body"]) for record in event["Records"]]
+    # Then the drop names its bucket and key, and the test event names nothing
+    assert [ref.key for ref in created[0]] == [
+        "raw/AWSLogs/123456789012/BedrockModelInvocationLogs/us-east-1/2026/02/03/08/"
+        "123456789012_BedrockModelInvocationLogs_us-east-1_20260203T0815Z_1a2b3c4d.json.gz"
+    ]
+    assert created[0][0].bucket == "distillguard-logs-123456789012-us-east-1"
+    assert created[1] == []
+
+
+@pytest.mark.parametrize("encoded", ["raw/gateway/data+file%2B1.jsonl", "raw%2Fgateway%2Fdata+file%2B1.jsonl"])
+def test_keys_are_decoded_however_the_sender_encoded_them(encoded: str) -> None:
+    # Given a notification whose key is URL-encoded the way AWS or an emulator encodes it
+    body = json.dumps(
+        {"Records": [{"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": {"key": encoded}}}]}
+    )
+    # Then the stage reads the object by its real key
+    assert created_objects(body)[0].key == "raw/gateway/data file+1.jsonl"
+
+
+def test_deletions_are_not_work_for_the_pipeline() -> None:
+    body = json.dumps(
+        {"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": "b"}, "object": {"key": "raw/x"}}}]}
+    )
+    assert created_objects(body) == []
+
+
+def test_each_stage_output_key_is_derived_from_its_input_key() -> None:
+    layout = KeyLayout(StorageSettings(bucket_name="bucket", raw_prefix="logs/"))
+    raw = "logs/gateway/2026/02/03/08/a.jsonl.gz"
+    validated = layout.validated_key(raw)
+    assert validated == "validated/gateway/2026/02/03/08/a.jsonl.gz.jsonl.gz"
+    assert layout.quarantine_key(raw) == "quarantine/gateway/2026/02/03/08/a.jsonl.gz.jsonl.gz"
+    assert layout.verdicts_key(validated) == "verdicts/gateway/2026/02/03/08/a.jsonl.gz.jsonl.gz"
+    assert layout.validate_manifest_key(raw) == "manifests/validate/gateway/2026/02/03/08/a.jsonl.gz.json"
+    assert layout.classify_manifest_key(validated) == "manifests/classify/gateway/2026/02/03/08/a.jsonl.gz.json"
+
+
+def test_a_key_outside_the_stage_prefix_is_a_wiring_error() -> None:
+    layout = KeyLayout(StorageSettings(bucket_name="bucket"))
+    with pytest.raises(UnexpectedKey):
+        layout.validated_key("verdicts/a.jsonl.gz")
+
+
+def test_partitions_come_from_hour_and_day_folders_in_the_key() -> None:
+    hour = partition_of("raw/AWSLogs/1/BedrockModelInvocationLogs/us-east-1/2026/02/03/08/x.json.gz")
+    day = partition_of("raw/litellm/2026-02-03/08-15-00_abc.json")
+    assert hour is not None and (hour.start, hour.end) == (
+        datetime(2026, 2, 3, 8, tzinfo=UTC),
+        datetime(2026, 2, 3, 9, tzinfo=UTC),
+    )
+    assert day is not None and day.end == datetime(2026, 2, 4, tzinfo=UTC)
+    assert partition_of("raw/gateway/latest.jsonl") is None
+    assert partition_of("raw/gateway/2026/13/40/99/x.jsonl") is None  # not a date: no partition
