@@ -42,8 +42,9 @@ format: $(VENV)/.dev-installed ## apply ruff format and autofixes
 	$(BIN)/ruff format shared functions models tests
 	$(BIN)/ruff check --fix shared functions models tests
 
-typecheck: $(VENV)/.dev-installed ## mypy on the Lambda code
+typecheck: $(VENV)/.dev-installed ## mypy on the shared package and each handler
 	$(BIN)/mypy
+	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 
 validate-template: $(VENV)/.dev-installed ## sam validate --lint and cfn-lint on template.yaml
 	$(BIN)/sam validate --lint

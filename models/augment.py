@@ -210,9 +210,16 @@ class _Gen:
         """A synthetic worked episode: Thought/Action/Observation-style steps whose observations are corpus
         texts standing in for retrieved passages."""
         r = self.rng
-        words = r.choice([("Thought", "Action", "Observation"), ("Plan", "Call", "Result"),
-                          ("Reasoning", "Tool", "Output"), ("Thought", "Act", "Obs")])
+        words = r.choice(
+            [
+                ("Thought", "Action", "Observation"),
+                ("Plan", "Call", "Result"),
+                ("Reasoning", "Tool", "Output"),
+                ("Thought", "Act", "Obs"),
+            ]
+        )
         numbered = r.random() < 0.6
+        with_thoughts = r.random() < 0.7  # act-only episodes have no thought lines
         syntax = r.randrange(3)
         q = self.pick(self.requests)
         lines = [f"{r.choice(['Question', 'Task', 'Claim', 'Goal'])}: {q[:300]}"]
@@ -221,11 +228,15 @@ class _Gen:
             tool = r.choice(names)
             arg = " ".join(q.split()[:4])
             call = (f"{tool}[{arg}]", f'{tool}("{arg}")', f"{tool}: {arg}")[syntax]
-            lines.append(f"{words[0]}{n}: I need to find out more about {arg}.")
+            if with_thoughts:
+                lines.append(f"{words[0]}{n}: I need to find out more about {arg}.")
             lines.append(f"{words[1]}{n}: {call}")
             lines.append(f"{words[2]}{n}: {self.pick(self.requests + self.problems)[:400]}")
-        final = (f"{words[1]} {n_steps + 1}: finish[{self.answer()[:40]}]" if numbered
-                 else f"Final Answer: {self.answer()[:60]}")
+        final = (
+            f"{words[1]} {n_steps + 1}: finish[{self.answer()[:40]}]"
+            if numbered
+            else f"Final Answer: {self.answer()[:60]}"
+        )
         lines.append(final)
         return "\n".join(lines)
 
@@ -250,8 +261,10 @@ class _Gen:
     def coding_agent(self) -> Augmented:
         r = self.rng
         issue = self.pick(self.problems if r.random() < 0.5 else self.requests)
-        blocks = [("system", self.fmt(r.choice(T.CODING_AGENT_SYSTEM))),
-                  ("user", self.fmt(r.choice(T.CODING_AGENT_USER), issue=issue))]
+        blocks = [
+            ("system", self.fmt(r.choice(T.CODING_AGENT_SYSTEM))),
+            ("user", self.fmt(r.choice(T.CODING_AGENT_USER), issue=issue)),
+        ]
         if r.random() < 0.4:
             blocks.append(("assistant", "Let me look at the repository first.\n```bash\nls -la\n```"))
             blocks.append(("user" if r.random() < 0.5 else "tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
@@ -260,7 +273,14 @@ class _Gen:
     def ordinary(self) -> Augmented:
         r = self.rng
         kind = r.random()
-        if kind < 0.12:
+        if kind < 0.08:
+            specs = self.tool_specs(r.randint(1, 2))
+            payload = specs[0]["parameters"] if r.random() < 0.5 else specs
+            if r.random() < 0.5:
+                payload = {s["name"]: self.nums()["num"] for s in specs} | {"items": [self.pick(self.requests)[:60]]}
+            data = json.dumps(payload, indent=r.choice([None, 2]))
+            user, family = r.choice(T.ORDINARY_JSON_WRAPPERS).replace("{json}", data), "ordinary-json"
+        elif kind < 0.18:
             user, family = self.fmt(r.choice(T.ORDINARY_PERSONA)), "ordinary-persona"
         elif kind < 0.4:
             user, family = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=self.pick(self.problems)), "ordinary-problem"
@@ -286,7 +306,7 @@ DEFAULT_COUNTS = {
     "agent": 1000,
     "agent_loop": 500,
     "coding_agent": 250,
-    "ordinary": 1600,
+    "ordinary": 1800,
 }
 
 

@@ -85,8 +85,9 @@ print(json.dumps({"n_prompts": len(preds), "prompt_chars": 20000, "peak_rss_mb_b
 
 def _subprocess_json(code: str, model_dir: Path) -> dict:
     env = dict(os.environ, OMP_NUM_THREADS="1")
-    res = subprocess.run([sys.executable, "-c", code, str(model_dir)], capture_output=True, text=True, env=env,
-                         timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-c", code, str(model_dir)], capture_output=True, text=True, env=env, timeout=300
+    )
     if res.returncode != 0:
         raise RuntimeError(f"benchmark subprocess failed:\n{res.stderr[-2000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
@@ -114,8 +115,9 @@ def throughput(model_dir: Path, texts: list[str], passes: int = 3, batch_size: i
     }
 
 
-def run_benchmark(model_dir: Path = DEFAULT_MODEL_DIR, data_dir: Path = DEFAULT_DATA_DIR,
-                  exclude_noncommercial: bool = False) -> dict:
+def run_benchmark(
+    model_dir: Path = DEFAULT_MODEL_DIR, data_dir: Path = DEFAULT_DATA_DIR, exclude_noncommercial: bool = False
+) -> dict:
     texts = [e.text for e in load_corpus(data_dir, exclude_noncommercial=exclude_noncommercial)]
     random.Random(0).shuffle(texts)
     result = {"throughput_cpu": throughput(model_dir, texts)}

@@ -80,9 +80,7 @@ def leave_one_source_out(groups: Sequence[str], labels: Sequence[str], fit_predi
     return {"summary": result, "probs": probs, "pred": pred}
 
 
-def random_split(
-    labels: Sequence[str], fit_predict: FitPredict, test_fraction: float = 0.2, seed: int = 0
-) -> dict:
+def random_split(labels: Sequence[str], fit_predict: FitPredict, test_fraction: float = 0.2, seed: int = 0) -> dict:
     rng = np.random.default_rng(seed)
     n = len(labels)
     perm = rng.permutation(n)

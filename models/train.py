@@ -46,12 +46,21 @@ REFERENCE_PROMPTS = [
     "\n\n[user]\nWhat time is it in Tokyo?",
     "[system]\nThink carefully and write your reasoning in <think></think> tags before answering.\n\n[user]\n"
     "Is 221 a prime number?",
-    "[user]\nPlease act as a judge and rate the assistant's answer from 1 to 10.\n\nQuestion: What is 3+4?\n"
-    "Answer: 7",
+    "[user]\nPlease act as a judge and rate the assistant's answer from 1 to 10.\n\nQuestion: What is 3+4?\nAnswer: 7",
     "Answer the question with Thought, Action, Observation steps. Actions: Search[x], Finish[x].\n"
     "Question: Who wrote Hamlet?\nThought 1:",
     "[user]\nCan you explain step by step how to change a bike tyre?",
 ]
+
+
+# For the strict LOSO variant: the authored augmentation families that imitate each source's kind of prompt.
+FAMILY_OF_SOURCE: dict[str, set[str]] = {
+    "lm-sys/FastChat": {"judge"},
+    "NovaSky-AI/SkyThought": {"trace-rewrite"},
+    "ysymyth/ReAct": {"agent-loop"},
+    "princeton-nlp/SWE-agent": {"coding-agent"},
+    "ShishirPatil/gorilla": {"agent-fc", "agent-fc-multiturn", "agent-prompted", "agent-prompted-multiturn"},
+}
 
 
 @dataclass
@@ -69,6 +78,7 @@ class Dataset:
         self.groups = [e.group for e in self.examples]
         self.aug_fill_groups = [set(a.fill_groups) for a in self.augmented]
         self.aug_fill_ids = [set(a.fill_ids) for a in self.augmented]
+        self.aug_families = [a.family for a in self.augmented]
 
 
 class Trainer:
@@ -88,18 +98,30 @@ class Trainer:
         featurizer = self.index.featurizer(train_ids, min_df=MIN_DF)
         return fit(featurizer, [d.texts[i] for i in train_ids], y, c=self.c, sample_weight=weights)
 
-    def augmented_ids(self, exclude_groups: set[str] = frozenset(), exclude_ids: set[int] = frozenset()) -> list[int]:
+    def augmented_ids(
+        self,
+        exclude_groups: set[str] = frozenset(),
+        exclude_ids: set[int] = frozenset(),
+        exclude_families: set[str] = frozenset(),
+    ) -> list[int]:
         """Augmented examples none of whose fillers come from the excluded groups or corpus examples."""
         d = self.data
         return [
             d.n_corpus + j
-            for j, (groups, ids) in enumerate(zip(d.aug_fill_groups, d.aug_fill_ids, strict=True))
-            if not (groups & exclude_groups) and not (ids & exclude_ids)
+            for j, (groups, ids, family) in enumerate(
+                zip(d.aug_fill_groups, d.aug_fill_ids, d.aug_families, strict=True)
+            )
+            if not (groups & exclude_groups) and not (ids & exclude_ids) and family not in exclude_families
         ]
 
-    def loso_fit_predict(self, train: list[int], test: list[int], use_augmentation: bool = True) -> np.ndarray:
+    def loso_fit_predict(self, train: list[int], test: list[int], mode: str = "augmented") -> np.ndarray:
+        """mode: "augmented" (all authored families), "none" (corpus only) or "strict" (also drop the authored
+        families of the held-out source's kind, to measure transfer to a family never seen at all)."""
         held_out = {self.data.groups[i] for i in test}
-        ids = train + (self.augmented_ids(exclude_groups=held_out) if use_augmentation else [])
+        ids = list(train)
+        if mode != "none":
+            families = set().union(*(FAMILY_OF_SOURCE.get(g, set()) for g in held_out)) if mode == "strict" else set()
+            ids += self.augmented_ids(exclude_groups=held_out, exclude_families=families)
         return self.fit_ids(ids).predict_proba([self.data.texts[i] for i in test])
 
     def random_fit_predict(self, train: list[int], test: list[int]) -> np.ndarray:
@@ -111,25 +133,22 @@ class Trainer:
 _TRAINER: Trainer | None = None
 
 
-def _loso_job(args: tuple[list[int], list[int], bool]) -> np.ndarray:
+def _loso_job(args: tuple[list[int], list[int], str]) -> np.ndarray:
     assert _TRAINER is not None
     return _TRAINER.loso_fit_predict(*args)
 
 
-def run_loso(trainer: Trainer, use_augmentation: bool, jobs: int) -> dict:
+def run_loso(trainer: Trainer, mode: str, jobs: int) -> dict:
     global _TRAINER
     _TRAINER = trainer
     groups = trainer.data.groups
     labels = trainer.data.labels[: trainer.data.n_corpus]
     if jobs <= 1:
-        return leave_one_source_out(groups, labels, lambda tr, te: trainer.loso_fit_predict(tr, te, use_augmentation))
+        return leave_one_source_out(groups, labels, lambda tr, te: trainer.loso_fit_predict(tr, te, mode))
     # Pre-compute folds in parallel, then let leave_one_source_out assemble them in its usual order.
     groups_a = np.asarray(groups)
     order = sorted(set(groups))
-    folds = {
-        g: (np.flatnonzero(groups_a != g).tolist(), np.flatnonzero(groups_a == g).tolist(), use_augmentation)
-        for g in order
-    }
+    folds = {g: (np.flatnonzero(groups_a != g).tolist(), np.flatnonzero(groups_a == g).tolist(), mode) for g in order}
     with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
         results = dict(zip(order, pool.map(_loso_job, [folds[g] for g in order]), strict=True))
     by_test = {tuple(folds[g][1]): results[g] for g in order}
@@ -151,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="parallel LOSO folds")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    out = args.out or Path("models/distillguard-clf-commercial" if args.exclude_noncommercial else "models/distillguard-clf")
+    out = args.out or Path(
+        "models/distillguard-clf-commercial" if args.exclude_noncommercial else "models/distillguard-clf"
+    )
     t_start = time.perf_counter()
 
     examples = load_corpus(args.data, exclude_noncommercial=args.exclude_noncommercial)
@@ -176,29 +197,37 @@ def main(argv: list[str] | None = None) -> int:
                 "per_label": {lab: sum(a.label == lab for a in augmented) for lab in LABELS},
             },
         },
-        "model": {"type": "tf-idf (word 1-2 grams, sublinear tf, L2) + multinomial logistic regression",
-                  "c": args.c, "min_df": MIN_DF, "augment_weight": AUGMENT_WEIGHT},
+        "model": {
+            "type": "tf-idf (word 1-2 grams, sublinear tf, L2) + multinomial logistic regression",
+            "c": args.c,
+            "min_df": MIN_DF,
+            "augment_weight": AUGMENT_WEIGHT,
+        },
     }
 
     if not args.skip_eval:
         t = time.perf_counter()
-        loso = run_loso(trainer, use_augmentation=not args.no_augment, jobs=args.jobs)
+        loso = run_loso(trainer, mode="none" if args.no_augment else "augmented", jobs=args.jobs)
         file_keys = [e.file for e in examples]
         loso_summary = _summ(loso)
         loso_summary["per_file"] = per_key(file_keys, data.labels[: data.n_corpus], loso["pred"])
         evaluation["leave_one_source_out"] = loso_summary
-        logger.info("LOSO in %.0fs: %s", time.perf_counter() - t, {k: loso_summary[k] for k in
-                    ("macro_f1", "ordinary_precision", "cot_recall", "agentic_recall")})
+        logger.info(
+            "LOSO in %.0fs: %s",
+            time.perf_counter() - t,
+            {k: loso_summary[k] for k in ("macro_f1", "ordinary_precision", "cot_recall", "agentic_recall")},
+        )
         if not args.no_augment:
-            t = time.perf_counter()
-            ablation = run_loso(trainer, use_augmentation=False, jobs=args.jobs)
-            abl = _summ(ablation)
-            evaluation["leave_one_source_out_without_augmentation"] = {
-                k: abl[k] for k in ("n", "macro_f1", "ordinary_precision", "cot_recall", "agentic_recall",
-                                    "confusion", "worst_source")
-            } | {"per_source_accuracy": {k: v["accuracy"] for k, v in abl["per_source"].items()}}
-            logger.info("LOSO without augmentation in %.0fs: macro-F1 %.3f", time.perf_counter() - t,
-                        abl["macro_f1"])
+            for mode, key in (("none", "without_augmentation"), ("strict", "strict")):
+                t = time.perf_counter()
+                ablation = _summ(run_loso(trainer, mode=mode, jobs=args.jobs))
+                keys = ("n", "macro_f1", "ordinary_precision", "cot_recall", "agentic_recall", "confusion")
+                evaluation[f"leave_one_source_out_{key}"] = (
+                    {k: ablation[k] for k in keys}
+                    | {"worst_source": {k: ablation["worst_source"][k] for k in ("source", "n", "accuracy")}}
+                    | {"per_source_accuracy": {k: v["accuracy"] for k, v in ablation["per_source"].items()}}
+                )
+                logger.info("LOSO (%s) in %.0fs: macro-F1 %.3f", key, time.perf_counter() - t, ablation["macro_f1"])
         t = time.perf_counter()
         rs = random_split(data.labels[: data.n_corpus], trainer.random_fit_predict)
         evaluation["random_split"] = _summ(rs) | {"test_fraction": 0.2, "seed": 0}
@@ -214,8 +243,11 @@ def main(argv: list[str] | None = None) -> int:
     if not check["passed"]:
         raise SystemExit(f"ONNX parity check failed: {check}")
     train_pred = np.asarray(LABELS)[onnx_proba(onnx_bytes, model, data.texts[: data.n_corpus]).argmax(1)]
-    evaluation["training_set_fit"] = {k: v for k, v in metrics(data.labels[: data.n_corpus], train_pred).items()
-                                      if k in ("macro_f1", "accuracy", "confusion")}
+    evaluation["training_set_fit"] = {
+        k: v
+        for k, v in metrics(data.labels[: data.n_corpus], train_pred).items()
+        if k in ("macro_f1", "accuracy", "confusion")
+    }
 
     reference = {
         "prompts": REFERENCE_PROMPTS,
@@ -223,10 +255,20 @@ def main(argv: list[str] | None = None) -> int:
         "labels": list(LABELS),
         "source": "scikit-learn predict_proba at training time",
     }
-    metadata = write_artefact(out, model, onnx_bytes, {
-        "training": {"n_examples": len(examples), "n_augmented": len(augmented),
-                     "exclude_noncommercial": args.exclude_noncommercial, "c": args.c, "min_df": MIN_DF},
-    })
+    metadata = write_artefact(
+        out,
+        model,
+        onnx_bytes,
+        {
+            "training": {
+                "n_examples": len(examples),
+                "n_augmented": len(augmented),
+                "exclude_noncommercial": args.exclude_noncommercial,
+                "c": args.c,
+                "min_df": MIN_DF,
+            },
+        },
+    )
     (out / "reference_predictions.json").write_text(json.dumps(reference, indent=1) + "\n", encoding="utf-8")
     evaluation = {"model_version": metadata["version"], "created_utc": metadata["created_utc"]} | evaluation
 

@@ -10,10 +10,11 @@ from typing import Any
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from distillguard.adapters.clients import client
 from distillguard.adapters.s3 import ObjectStore
 from distillguard.config import ValidateSettings
-from distillguard.events import created_objects
+from distillguard.events import announced_keys, batch_item_failures
 from distillguard.observability import logger, metrics
 from distillguard.stages import validate_objects
 from distillguard.validation.expectations import RecordExpectations
@@ -27,28 +28,18 @@ expectations.warm_up()
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    messages: dict[str, list[str]] = {}  # message id -> keys it announced
-    failures: list[str] = []
-    for record in SQSEvent(event).records:
-        try:
-            messages[record.message_id] = [ref.key for ref in created_objects(record.body)]
-        except ValueError:
-            logger.exception("unreadable S3 event notification", extra={"message_id": record.message_id})
-            failures.append(record.message_id)
-    keys = list(dict.fromkeys(key for announced in messages.values() for key in announced))
+    announced = announced_keys(SQSEvent(event))
+    keys = list(dict.fromkeys(key for keys in announced.values() if keys is not None for key in keys))
     outcomes = validate_objects(keys, objects=objects, settings=settings, expectations=expectations)
+    failed: set[str] = set()
     for key, outcome in outcomes.items():
         logger.set_correlation_id(key)
         if isinstance(outcome, Exception):
             logger.error("validation failed", extra={"error": repr(outcome)})
+            failed.add(key)
             continue
         logger.info("validated", extra={"report": outcome.model_dump(mode="json")})
         metrics.add_metric(name="RecordsIn", unit=MetricUnit.Count, value=outcome.records_in)
         metrics.add_metric(name="RecordsValid", unit=MetricUnit.Count, value=outcome.valid)
         metrics.add_metric(name="RecordsQuarantined", unit=MetricUnit.Count, value=outcome.quarantined)
-    failures += [
-        message_id
-        for message_id, announced in messages.items()
-        if any(isinstance(outcomes.get(key), Exception) for key in announced)
-    ]
-    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failures]}
+    return batch_item_failures(announced, failed)

@@ -78,8 +78,7 @@ COT_USER = [
     "cases and complexity. Return the final code in one ```python block.\n\n{p}",
     "{p}\n\nFormat: first your reasoning between <scratchpad> tags, then the final answer after 'ANSWER:'.",
     'Solve step by step and reply with JSON of the form {{"reasoning": "...", "final_answer": "..."}}.\n\n{p}',
-    "Generate a long-form reasoning trace for the problem below, as if thinking aloud, then the final answer."
-    "\n\n{p}",
+    "Generate a long-form reasoning trace for the problem below, as if thinking aloud, then the final answer.\n\n{p}",
     "{p} Explain your reasoning step by step and give the final result at the end after '####'.",
     "Solve the math problem below by alternating short reasoning steps with Python code in ```python blocks. "
     "The interpreter's output will be returned in ```output blocks. Put the final answer in \\boxed{{}}.\n\n{p}",
@@ -101,8 +100,7 @@ COT_USER = [
     "answer on the last line as 'Final Answer: $ANSWER'.\n\n{p}",
     "{p}\n\nThink before you answer: first wrap a thorough analysis in [THOUGHT] ... [/THOUGHT], then give "
     "the answer in [ANSWER] ... [/ANSWER].",
-    "Read the problem, then produce (1) your step-by-step reasoning and (2) a one-line final answer.\n"
-    "Problem: {p}",
+    "Read the problem, then produce (1) your step-by-step reasoning and (2) a one-line final answer.\nProblem: {p}",
     "{p}\n\nShow your reasoning first and your answer last, formatted as: Reasoning: ... Answer: ...",
 ]
 
@@ -149,8 +147,8 @@ JUDGE = [
     "Output 1: {a}\n\nOutput 2: {b}",
     "Actúa como un evaluador imparcial. Analiza paso a paso la respuesta del asistente a la pregunta y asigna "
     "una puntuación del 1 al 10 con el formato 'Puntuación: N'.\n\nPregunta: {q}\nRespuesta: {b}",
-    "请作为公正的评审，逐步分析下面 AI 助手对问题的回答是否正确、完整，然后给出 1 到 10 的评分，格式为“评分：[[N]]”。\n\n"
-    "问题：{q}\n回答：{b}",
+    "请作为公正的评审，逐步分析下面 AI 助手对问题的回答是否正确、完整，"
+    "然后给出 1 到 10 的评分，格式为“评分：[[N]]”。\n\n问题：{q}\n回答：{b}",
 ]
 
 # Rewriting, converting or expanding reasoning traces (building distillation data from existing traces).
@@ -161,8 +159,7 @@ TRACE_REWRITE = [
     "final answer.\n\n{b}",
     "Convert the solution below into two sections, '## Reasoning' and '## Final Answer'. Do not drop any "
     "intermediate computation.\n\nProblem: {q}\nSolution: {b}",
-    "Translate the following step-by-step solution into Chinese, preserving the structure of the "
-    "reasoning.\n\n{b}",
+    "Translate the following step-by-step solution into Chinese, preserving the structure of the reasoning.\n\n{b}",
     "Expand the short answer into a full reasoning trace that a student model could learn from, making every "
     "intermediate step explicit.\n\nQuestion: {q}\nShort answer: {a}",
     "The following solution skips steps. Fill in all the missing reasoning so that each line follows from the "
@@ -183,7 +180,7 @@ AGENT_SYSTEM = [
     "You are an assistant that can call tools. When a tool is needed, reply only with a JSON object "
     '{{"tool": <name>, "arguments": {{...}}}}. When no tool is needed, answer directly.\n\nAvailable tools:\n'
     "{tools}",
-    "You have access to the following functions. To call one, write <tool_call>{{\"name\": ..., "
+    'You have access to the following functions. To call one, write <tool_call>{{"name": ..., '
     '"arguments": ...}}</tool_call>. You may call several functions in a row.\n\n<tools>\n{tools}\n</tools>',
     "You are a function-calling model. Decide which of the functions below to call and with which arguments. "
     "Return the calls as a Python list, e.g. [fn(a=1)]. If no function fits, say so.\n\n{tools}",
@@ -246,16 +243,79 @@ CODING_AGENT_USER = [
 ]
 
 TOOL_VERBS = [
-    "get", "search", "create", "update", "delete", "list", "send", "fetch", "calculate", "convert", "book",
-    "cancel", "find", "schedule", "translate", "check", "lookup", "compute", "generate", "set", "query",
-    "play", "order", "reserve", "summarize", "upload", "download", "track", "estimate", "validate",
+    "get",
+    "search",
+    "create",
+    "update",
+    "delete",
+    "list",
+    "send",
+    "fetch",
+    "calculate",
+    "convert",
+    "book",
+    "cancel",
+    "find",
+    "schedule",
+    "translate",
+    "check",
+    "lookup",
+    "compute",
+    "generate",
+    "set",
+    "query",
+    "play",
+    "order",
+    "reserve",
+    "summarize",
+    "upload",
+    "download",
+    "track",
+    "estimate",
+    "validate",
 ]
 TOOL_NOUNS = [
-    "weather", "flight", "hotel", "email", "calendar_event", "stock_price", "exchange_rate", "recipe",
-    "restaurant", "movie", "song", "user_profile", "invoice", "order", "shipment", "ticket", "contact",
-    "document", "file", "directions", "news", "population", "distance", "loan_payment", "tax", "bmi",
-    "reminder", "playlist", "product", "review", "appointment", "repository", "issue", "pull_request",
-    "database_record", "sensor_reading", "timezone", "holiday", "translation", "definition", "crypto_price",
+    "weather",
+    "flight",
+    "hotel",
+    "email",
+    "calendar_event",
+    "stock_price",
+    "exchange_rate",
+    "recipe",
+    "restaurant",
+    "movie",
+    "song",
+    "user_profile",
+    "invoice",
+    "order",
+    "shipment",
+    "ticket",
+    "contact",
+    "document",
+    "file",
+    "directions",
+    "news",
+    "population",
+    "distance",
+    "loan_payment",
+    "tax",
+    "bmi",
+    "reminder",
+    "playlist",
+    "product",
+    "review",
+    "appointment",
+    "repository",
+    "issue",
+    "pull_request",
+    "database_record",
+    "sensor_reading",
+    "timezone",
+    "holiday",
+    "translation",
+    "definition",
+    "crypto_price",
 ]
 PARAM_POOL = [
     ("location", "string", "City and country, e.g. Madrid, Spain"),
@@ -291,7 +351,7 @@ AGENT_OBSERVATIONS = [
     '{{"items": [{{"id": {num}, "name": "item {num}"}}], "total": 1}}',
     "temperature: {num} C, humidity: {num2}%",
     "Command completed with exit code 0.",
-    "Traceback (most recent call last):\n  File \"main.py\", line {num}, in <module>\nValueError: bad input",
+    'Traceback (most recent call last):\n  File "main.py", line {num}, in <module>\nValueError: bad input',
     "src/\ntests/\nREADME.md\nsetup.py",
 ]
 
@@ -312,7 +372,7 @@ ORDINARY_REQUESTS = [
     "What tools do I need to change a flat tyre on a bicycle?",
     "Can you write a JSON schema for a user profile with a name, an email and an age?",
     "Explain what a ReAct agent is in two sentences.",
-    "Convert this JSON to YAML: {{\"name\": \"demo\", \"replicas\": {num}, \"ports\": [80, 443]}}",
+    'Convert this JSON to YAML: {{"name": "demo", "replicas": {num}, "ports": [80, 443]}}',
     "How do I call a REST API from Python with the requests library?",
     "Why is the sky blue? Please explain your thinking in simple terms.",
     "Can you walk me through how compound interest works?",
@@ -370,22 +430,50 @@ ORDINARY_WRAPPERS = [
 ]
 
 ORDINARY_CHAT = [
-    ("I'm planning a birthday party for my son.", "That sounds fun! How old is he turning, and how many "
-     "guests are you expecting?", "He's turning {num}, about ten kids. Any game ideas?"),
-    ("Can you help me with my resume?", "Of course. Paste it here and tell me which job you are applying for.",
-     "It's for a marketing role. Should I list my hobbies?"),
-    ("What's a good stretch for lower back pain?", "A gentle knee-to-chest stretch often helps. Hold it for "
-     "about 30 seconds on each side.", "Thanks. How often should I do it?"),
-    ("I want to learn Spanish.", "Great choice! Do you prefer apps, classes or books?",
-     "Apps, I have about {num} minutes a day."),
-    ("Write a haiku about the sea.", "Waves fold into foam / the horizon holds its breath / gulls stitch sky "
-     "to shore", "Nice! Now one about mountains."),
-    ("My Python script says 'list index out of range'.", "That usually means you access an index that is "
-     "larger than the list. Can you share the code?", "for i in range(len(xs)+1): print(xs[i])"),
+    (
+        "I'm planning a birthday party for my son.",
+        "That sounds fun! How old is he turning, and how many guests are you expecting?",
+        "He's turning {num}, about ten kids. Any game ideas?",
+    ),
+    (
+        "Can you help me with my resume?",
+        "Of course. Paste it here and tell me which job you are applying for.",
+        "It's for a marketing role. Should I list my hobbies?",
+    ),
+    (
+        "What's a good stretch for lower back pain?",
+        "A gentle knee-to-chest stretch often helps. Hold it for about 30 seconds on each side.",
+        "Thanks. How often should I do it?",
+    ),
+    (
+        "I want to learn Spanish.",
+        "Great choice! Do you prefer apps, classes or books?",
+        "Apps, I have about {num} minutes a day.",
+    ),
+    (
+        "Write a haiku about the sea.",
+        "Waves fold into foam / the horizon holds its breath / gulls stitch sky to shore",
+        "Nice! Now one about mountains.",
+    ),
+    (
+        "My Python script says 'list index out of range'.",
+        "That usually means you access an index that is larger than the list. Can you share the code?",
+        "for i in range(len(xs)+1): print(xs[i])",
+    ),
 ]
 
-SUBJECTS = ["physics", "chemistry", "biology", "algebra", "economics", "computer science", "statistics",
-            "geometry", "astronomy", "history"]
+SUBJECTS = [
+    "physics",
+    "chemistry",
+    "biology",
+    "algebra",
+    "economics",
+    "computer science",
+    "statistics",
+    "geometry",
+    "astronomy",
+    "history",
+]
 
 GENERIC_ANSWERS = [
     "The answer is {num}.",
@@ -450,4 +538,19 @@ ORDINARY_PERSONA = [
     "participants at the earliest possible time.",
     "Actúa como un chef profesional y dame una receta paso a paso para hacer paella para {num} personas.",
     "Tu es un guide touristique à Lyon. Propose-moi un itinéraire d'une journée, étape par étape.",
+]
+
+# Ordinary requests that paste JSON (configs, API payloads, even function schemas) and ask for a plain
+# transformation or explanation: the JSON is data, not a tool offered to the model.
+ORDINARY_JSON_WRAPPERS = [
+    "Convert this JSON to a TypeScript interface:\n{json}",
+    "Is this JSON valid? If not, fix it.\n{json}",
+    "Explain what each field in this JSON means:\n{json}",
+    "Write a Python dataclass that matches this structure:\n{json}",
+    "Turn this JSON into a markdown table please.\n\n{json}",
+    "My API returns this payload. How do I read the nested values in JavaScript?\n```json\n{json}\n```",
+    "Generate five realistic example records that follow this schema:\n{json}",
+    "Rewrite this JSON as YAML and keep the comments short.\n{json}",
+    "Here is a config file from our project:\n{json}\nWhy might the service fail to start with it?",
+    "Can you document this JSON schema for our wiki? Keep it non-technical.\n{json}",
 ]

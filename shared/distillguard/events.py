@@ -5,8 +5,10 @@ an `s3:TestEvent` message (no Records) when a notification is first configured."
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import unquote_plus
 
+from aws_lambda_powertools.utilities.data_classes import SQSEvent
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -53,3 +55,22 @@ def created_objects(sqs_body: str) -> list[S3ObjectRef]:
         for record in notification.records
         if record.event_name.startswith("ObjectCreated:")
     ]
+
+
+def announced_keys(event: SQSEvent) -> dict[str, list[str] | None]:
+    """Message id -> the object keys it announces, or None when its body is not an S3 notification."""
+    announced: dict[str, list[str] | None] = {}
+    for record in event.records:
+        try:
+            announced[record.message_id] = [ref.key for ref in created_objects(record.body)]
+        except ValueError:
+            announced[record.message_id] = None
+    return announced
+
+
+def batch_item_failures(announced: dict[str, list[str] | None], failed_keys: set[str]) -> dict[str, Any]:
+    """The partial batch response: messages that were unreadable or announced an object that failed."""
+    failed = [
+        message_id for message_id, keys in announced.items() if keys is None or any(key in failed_keys for key in keys)
+    ]
+    return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}

@@ -13,7 +13,8 @@ from botocore.exceptions import ClientError
 
 from distillguard.adapters.s3 import ObjectStore
 from distillguard.aggregation.rules import AlertRules
-from distillguard.aggregation.service import AggregationReport, AlertNotifier, CounterStore, aggregate_verdicts
+from distillguard.aggregation.service import AggregationReport, AlertNotifier, CounterStore, aggregate_deltas
+from distillguard.aggregation.windows import WindowDelta, window_deltas
 from distillguard.classification import ClassificationReport, PromptLabeller, classify_stream
 from distillguard.config import AggregateSettings, ClassifySettings, ValidateSettings
 from distillguard.formats import FormatSettings
@@ -85,24 +86,27 @@ def classify_object(
     return report
 
 
-def aggregate_object(
-    key: str,
+def aggregate_objects(
+    keys: Sequence[str],
     *,
     objects: ObjectStore,
     settings: AggregateSettings,
     store: CounterStore,
     notifier: AlertNotifier,
 ) -> AggregationReport:
-    source = objects.open(key)
-    return aggregate_verdicts(
-        read_models(source.body, Verdict),
-        # Counted once per key: a redelivered or re-classified object must not add its prompts twice.
-        object_id=key,
-        window_seconds=settings.window_seconds,
-        rules=alert_rules(settings),
-        store=store,
-        notifier=notifier,
-    )
+    """Aggregates a batch of verdict objects; objects that could not be read or counted are listed in
+    `failed_objects` (keyed by S3 key) and are safe to retry: nothing is counted twice."""
+    deltas_by_object: dict[str, list[WindowDelta]] = {}
+    unreadable: dict[str, str] = {}
+    for key in keys:
+        try:
+            # Counted once per key: a redelivered or re-classified object must not add its prompts twice.
+            deltas_by_object[key] = window_deltas(read_models(objects.open(key).body, Verdict), settings.window_seconds)
+        except (ClientError, OSError, EOFError, ValueError) as error:
+            unreadable[key] = repr(error)
+    report = aggregate_deltas(deltas_by_object, rules=alert_rules(settings), store=store, notifier=notifier)
+    report.failed_objects.update(unreadable)
+    return report
 
 
 def alert_rules(settings: AggregateSettings) -> AlertRules:

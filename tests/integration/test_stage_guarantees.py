@@ -70,7 +70,9 @@ def test_a_redelivered_verdict_object_counts_once_and_alerts_once(localstack: An
     # Given three hours of chain-of-thought harvesting from one account, aggregated once
     s3 = localstack.boto3.client("s3")
     key = "verdicts/gateway/2026/02/03/08/batch-1.jsonl.gz"
-    s3.put_object(Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_lines("acct-hydra-1", "cot_harvesting", 3, 20))
+    s3.put_object(
+        Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_lines("acct-hydra-1", "cot_harvesting", 3, 20)
+    )
     first = list(pipeline.run())
     before = counters(localstack, pipeline, "acct-hydra-1")
     # When SQS delivers the same notification again
@@ -85,6 +87,25 @@ def test_a_redelivered_verdict_object_counts_once_and_alerts_once(localstack: An
     assert after_redelivery == first
     assert first[-1].windows_flagged == 3 and first[-1].suspicious_prompts == 60
     assert first[-1].network_prefixes == ["198.51.100.0/24"]
+
+
+def test_a_batch_mixing_a_counted_object_and_a_new_one_counts_each_exactly_once(
+    localstack: Any, pipeline: LocalPipeline
+) -> None:
+    s3, sqs = localstack.boto3.client("s3"), localstack.boto3.client("sqs")
+    bucket, queue = pipeline.deployment.bucket, queue_url(pipeline, "AggregateFunction")
+    # Given object A already counted, and object B written without a notification
+    s3.put_object(Bucket=bucket, Key="verdicts/a.jsonl.gz", Body=verdict_lines("acct-mixed", "ordinary", 1, 4))
+    pipeline.run()
+    s3.put_object(Bucket=bucket, Key="other/b.jsonl.gz", Body=verdict_lines("acct-mixed", "ordinary", 1, 6))
+    s3.copy_object(Bucket=bucket, Key="verdicts/b.jsonl.gz", CopySource={"Bucket": bucket, "Key": "other/b.jsonl.gz"})
+    sqs.purge_queue(QueueUrl=queue)
+    # When one batch delivers A again together with B
+    for key in ("verdicts/a.jsonl.gz", "verdicts/b.jsonl.gz"):
+        sqs.send_message(QueueUrl=queue, MessageBody=notification(bucket, key))
+    pipeline.run()
+    # Then the window holds A once and B once
+    assert [c["prompts"] for c in counters(localstack, pipeline, "acct-mixed")] == ["10"]
 
 
 def test_subscribers_can_filter_alerts_on_severity(localstack: Any, pipeline: LocalPipeline) -> None:
@@ -161,7 +182,9 @@ def test_keys_with_spaces_and_plus_signs_are_validated_and_quarantine_keeps_reas
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
     pipeline.run()
     manifest = json.loads(
-        s3.get_object(Bucket=bucket, Key="manifests/validate/gateway/2026/02/03/08/export 1+2.jsonl.json")["Body"].read()
+        s3.get_object(Bucket=bucket, Key="manifests/validate/gateway/2026/02/03/08/export 1+2.jsonl.json")[
+            "Body"
+        ].read()
     )
     assert (manifest["records_in"], manifest["valid"], manifest["quarantined"]) == (2, 1, 1)
     quarantined = gzip.decompress(

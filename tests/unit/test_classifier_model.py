@@ -77,8 +77,9 @@ def test_empty_batch_and_empty_prompt(clf):
 
 def test_batch_size_does_not_change_results(clf):
     texts = [_user(t) for t in EVERYDAY + PLAIN_PROBLEMS]
-    np.testing.assert_allclose(clf.predict_proba(texts, batch_size=3), clf.predict_proba(texts, batch_size=256),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        clf.predict_proba(texts, batch_size=3), clf.predict_proba(texts, batch_size=256), atol=1e-6
+    )
 
 
 def test_a_single_string_is_refused(clf):
@@ -155,8 +156,17 @@ def test_boxed_step_by_step_wrapper_moves_towards_cot(clf, problem):
 
 
 # --- behaviour: invariance -----------------------------------------------------------------------------------
-RENAMES = [("Maria", "Priya"), ("Tom", "Kwame"), ("14", "37"), ("5", "9"), ("25", "40"), ("300", "720"),
-           ("120", "85"), ("8", "11"), ("3", "6")]
+RENAMES = [
+    ("Maria", "Priya"),
+    ("Tom", "Kwame"),
+    ("14", "37"),
+    ("5", "9"),
+    ("25", "40"),
+    ("300", "720"),
+    ("120", "85"),
+    ("8", "11"),
+    ("3", "6"),
+]
 
 
 def _rename(text: str) -> str:
@@ -175,7 +185,7 @@ def _rename(text: str) -> str:
     ],
 )
 def test_renaming_numbers_and_names_keeps_the_label(clf, template):
-    originals = [template.format(p=p) for p in PLAIN_PROBLEMS]
-    renamed = [template.format(p=_rename(p)) for p in PLAIN_PROBLEMS]
+    originals = [template.replace("{p}", p) for p in PLAIN_PROBLEMS]
+    renamed = [template.replace("{p}", _rename(p)) for p in PLAIN_PROBLEMS]
     assert renamed != originals
     assert [p.label for p in clf.predict(originals)] == [p.label for p in clf.predict(renamed)]

@@ -98,7 +98,7 @@ def test_tokens_are_lowercased_numbers_masked_and_structure_added():
     words, struct = pp.text_and_struct_tokens("[system]\nBe Brief.\n\n[user]\nWhat is 12+345? <think>")
     assert "be" in words and "brief" in words
     assert "12" not in words and "345" not in words and words.count("0") == 2
-    assert ["<", "think", ">"] == words[-3:]
+    assert words[-3:] == ["<", "think", ">"]
     assert struct == ["§system", "§user"]
 
 

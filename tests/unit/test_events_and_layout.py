@@ -39,7 +39,11 @@ def test_keys_are_decoded_however_the_sender_encoded_them(encoded: str) -> None:
 
 def test_deletions_are_not_work_for_the_pipeline() -> None:
     body = json.dumps(
-        {"Records": [{"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": "b"}, "object": {"key": "raw/x"}}}]}
+        {
+            "Records": [
+                {"eventName": "ObjectRemoved:Delete", "s3": {"bucket": {"name": "b"}, "object": {"key": "raw/x"}}}
+            ]
+        }
     )
     assert created_objects(body) == []
 

@@ -13,6 +13,7 @@ digest being absent. A redelivered object changes nothing."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,8 +22,8 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from distillguard.aggregation.rules import Finding, Severity, WindowCounts
-from distillguard.aggregation.service import AlertState
-from distillguard.aggregation.windows import WindowDelta
+from distillguard.aggregation.service import AlertState, Contribution
+from distillguard.aggregation.windows import WindowDelta, merged
 from distillguard.records import LABELS
 
 _serializer = TypeSerializer()
@@ -30,7 +31,8 @@ _deserializer = TypeDeserializer()
 
 
 def _av(value: Any) -> dict[str, Any]:
-    return _serializer.serialize(value)  # type: ignore[no-any-return]
+    serialized: dict[str, Any] = dict(_serializer.serialize(value))
+    return serialized
 
 
 def _item(raw: dict[str, Any]) -> dict[str, Any]:
@@ -49,20 +51,21 @@ def object_digest(object_id: str) -> str:
     return hashlib.blake2b(object_id.encode(), digest_size=8).hexdigest()
 
 
-def counter_update(table: str, object_id: str, delta: WindowDelta, expires_at: int) -> dict[str, Any]:
-    """The UpdateItem request that adds one object's delta to its window, once."""
+def counter_update(table: str, object_ids: Sequence[str], delta: WindowDelta, expires_at: int) -> dict[str, Any]:
+    """The UpdateItem request that adds a delta (the sum of some objects' contributions) to its window, on
+    condition that none of those objects was added to it before."""
     names = {"#prompts": "prompts", "#kind": "kind", "#applied": "applied_objects"}
     names |= {f"#{label}": label for label in LABELS}
-    digest = object_digest(object_id)
+    digests = [object_digest(object_id) for object_id in object_ids]
     values: dict[str, Any] = {
         ":prompts": _av(delta.prompts),
         ":kind": _av("window"),
         ":account": _av(delta.customer_account),
         ":start": _av(delta.window_start.isoformat()),
         ":expires": _av(expires_at),
-        ":digest": _av(digest),
-        ":digests": _av({digest}),
+        ":digests": _av(set(digests)),
     } | {f":{label}": _av(delta.by_label[label]) for label in LABELS}
+    values |= {f":d{index}": _av(digest) for index, digest in enumerate(digests)}
     additions = ["#prompts :prompts", "#applied :digests"] + [f"#{label} :{label}" for label in LABELS]
     for attribute, members in (
         ("toolsets", delta.toolsets),
@@ -73,12 +76,13 @@ def counter_update(table: str, object_id: str, delta: WindowDelta, expires_at: i
             names[f"#{attribute}"] = attribute
             values[f":{attribute}"] = _av(set(members))
             additions.append(f"#{attribute} :{attribute}")
+    none_applied = " AND ".join(f"NOT contains(#applied, :d{index})" for index in range(len(digests)))
     return {
         "TableName": table,
         "Key": window_key(delta.customer_account, delta.window_start),
         "UpdateExpression": "SET #kind = :kind, customer_account = :account, window_start = :start, "
         "expires_at = :expires ADD " + ", ".join(additions),
-        "ConditionExpression": "attribute_not_exists(#applied) OR NOT contains(#applied, :digest)",
+        "ConditionExpression": f"attribute_not_exists(#applied) OR ({none_applied})",
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
         "ReturnValues": "ALL_NEW",
@@ -104,19 +108,30 @@ class DynamoCounterStore:
     window_seconds: int
     retention: timedelta
 
-    def add(self, object_id: str, delta: WindowDelta) -> WindowCounts:
-        """Adds an object's delta to its window unless this object was added before; returns the window."""
+    def add(self, contributions: Sequence[Contribution]) -> WindowCounts:
+        """One conditional update for the whole batch; if some object was already counted (a redelivery),
+        one conditional update per object, so each is counted exactly once."""
+        first = contributions[0].delta
+        item = self._add_once([c.object_id for c in contributions], merged([c.delta for c in contributions]))
+        if item is None and len(contributions) > 1:
+            for contribution in contributions:
+                item = self._add_once([contribution.object_id], contribution.delta) or item
+        if item is None:
+            key = window_key(first.customer_account, first.window_start)
+            item = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True)["Item"]
+        return _window_counts(first.customer_account, first.window_start, _item(item))
+
+    def _add_once(self, object_ids: Sequence[str], delta: WindowDelta) -> dict[str, Any] | None:
+        """The window item after the update, or None when one of the objects had been counted already."""
         expires_at = int((delta.window_start + timedelta(seconds=self.window_seconds) + self.retention).timestamp())
         try:
-            response = self.client.update_item(**counter_update(self.table, object_id, delta, expires_at))
-            item = response["Attributes"]
+            response = self.client.update_item(**counter_update(self.table, object_ids, delta, expires_at))
         except ClientError as error:
-            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
-                raise
-            item = self.client.get_item(
-                TableName=self.table, Key=window_key(delta.customer_account, delta.window_start), ConsistentRead=True
-            )["Item"]
-        return _window_counts(delta.customer_account, delta.window_start, _item(item))
+            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+                return None
+            raise
+        attributes: dict[str, Any] = response["Attributes"]
+        return attributes
 
     def record_finding(self, finding: Finding) -> AlertState:
         key = alert_key(finding.customer_account, finding.category)

@@ -2,12 +2,15 @@
 
 The storage and the notifier are ports: DynamoDB and SNS in the Lambda, anything with the same methods in
 tests. Counting is exactly-once per (verdict object, window): the store refuses to add an object to a window
-twice. Alerting is re-evaluated on every delivery, which is safe because an alert is only published when
+twice. The objects of one batch are merged per window, so a window costs one update however many objects
+touch it. Alerting is re-evaluated on every delivery, which is safe because an alert is only published when
 its severity rises above what was already published."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -23,8 +26,8 @@ from distillguard.aggregation.rules import (
     evaluate,
     severity,
 )
-from distillguard.aggregation.windows import WindowDelta, window_deltas
-from distillguard.records import Label, Verdict
+from distillguard.aggregation.windows import WindowDelta, merged
+from distillguard.records import Label
 
 
 class AlertState(BaseModel):
@@ -36,8 +39,19 @@ class AlertState(BaseModel):
     published_severity: Severity | None = None
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """What one verdict object adds to one account's window."""
+
+    object_id: str
+    delta: WindowDelta
+
+
 class CounterStore(Protocol):
-    def add(self, object_id: str, delta: WindowDelta) -> WindowCounts: ...
+    def add(self, contributions: Sequence[Contribution]) -> WindowCounts:
+        """Adds each contribution to its (shared) window unless that object was added before; returns the
+        window's counts afterwards."""
+        ...
 
     def record_finding(self, finding: Finding) -> AlertState: ...
 
@@ -51,40 +65,52 @@ class AlertNotifier(Protocol):
 
 
 class AggregationReport(BaseModel):
-    object_id: str
     prompts: int
     windows: int
     findings: int
     alerts_published: list[AlertMessage]
+    failed_objects: dict[str, str] = {}
 
 
-def aggregate_verdicts(
-    verdicts: Iterable[Verdict],
+def aggregate_deltas(
+    deltas_by_object: Mapping[str, Iterable[WindowDelta]],
     *,
-    object_id: str,
-    window_seconds: int,
     rules: AlertRules,
     store: CounterStore,
     notifier: AlertNotifier,
 ) -> AggregationReport:
-    deltas = window_deltas(verdicts, window_seconds)
+    """Counts the window deltas of a batch of verdict objects, one store update per (account, window), and
+    publishes the alerts that open or escalate. An object whose window could not be updated is reported as failed (to be
+    retried); the windows it did reach will not count it twice."""
+    by_window: dict[tuple[str, datetime], list[Contribution]] = defaultdict(list)
+    for object_id, deltas in deltas_by_object.items():
+        for delta in deltas:
+            by_window[(delta.customer_account, delta.window_start)].append(Contribution(object_id, delta))
     findings = 0
     published: list[AlertMessage] = []
-    for delta in deltas:
-        counts = store.add(object_id, delta)
-        if delta.suspicious == 0:
-            continue  # ordinary traffic only dilutes a window's share: it can never open an alert
-        for finding in evaluate(counts, rules):
-            findings += 1
-            alert = _publish_if_raised(store.record_finding(finding), finding, counts, delta, rules, store, notifier)
-            if alert is not None:
-                published.append(alert)
+    failed: dict[str, str] = {}
+    for key in sorted(by_window):
+        contributions = by_window[key]
+        delta = merged([contribution.delta for contribution in contributions])
+        try:
+            counts = store.add(contributions)
+            if delta.suspicious == 0:
+                continue  # ordinary traffic only dilutes a window's share: it can never open an alert
+            for finding in evaluate(counts, rules):
+                findings += 1
+                state = store.record_finding(finding)
+                alert = _publish_if_raised(state, finding, counts, delta, rules, store, notifier)
+                if alert is not None:
+                    published.append(alert)
+        except Exception as error:  # noqa: BLE001 - any failure fails the objects behind this window only
+            for contribution in contributions:
+                failed.setdefault(contribution.object_id, repr(error))
     return AggregationReport(
-        object_id=object_id,
-        prompts=sum(delta.prompts for delta in deltas),
-        windows=len(deltas),
+        prompts=sum(d.prompts for group in by_window.values() for d in (c.delta for c in group)),
+        windows=len(by_window),
         findings=findings,
         alerts_published=published,
+        failed_objects=failed,
     )
 
 

@@ -65,6 +65,22 @@ class WindowDelta(BaseModel):
                 samples.append(verdict.request_id)
 
 
+def merged(deltas: list[WindowDelta]) -> WindowDelta:
+    """One delta with the sums of several for the same account and window (several objects of a batch)."""
+    total = WindowDelta(customer_account=deltas[0].customer_account, window_start=deltas[0].window_start)
+    for delta in deltas:
+        total.prompts += delta.prompts
+        for label in LABELS:
+            total.by_label[label] += delta.by_label[label]
+        total.toolsets |= delta.toolsets
+        total.network_prefixes = set(sorted(total.network_prefixes | delta.network_prefixes)[:INFRASTRUCTURE_VALUES])
+        total.user_agents = set(sorted(total.user_agents | delta.user_agents)[:INFRASTRUCTURE_VALUES])
+        for label, samples in delta.evidence.items():
+            total.evidence[label] = (total.evidence.get(label, []) + samples)[:EVIDENCE_PER_LABEL]
+        total.model_version = delta.model_version or total.model_version
+    return total
+
+
 def window_deltas(verdicts: Iterable[Verdict], window_seconds: int) -> list[WindowDelta]:
     """Groups verdicts by (account, window), in a stable order so retries split them the same way."""
     deltas: dict[tuple[str, datetime], WindowDelta] = {}

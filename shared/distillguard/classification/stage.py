@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Protocol, TypeVar
 
@@ -17,10 +17,10 @@ T = TypeVar("T")
 
 class LabelledPrompt(Protocol):
     @property
-    def label(self) -> str: ...
+    def label(self) -> Label: ...
 
     @property
-    def scores(self) -> dict[str, float]: ...
+    def scores(self) -> Mapping[Label, float]: ...
 
 
 class PromptLabeller(Protocol):
@@ -52,7 +52,7 @@ def verdicts_for(records: Sequence[CanonicalRecord], labeller: PromptLabeller, b
     return [
         Verdict(
             **record.model_dump(exclude={"prompt"}),
-            label=prediction.label,  # type: ignore[arg-type]
+            label=prediction.label,
             scores={label: float(prediction.scores[label]) for label in LABELS},
             model_version=labeller.version,
         )

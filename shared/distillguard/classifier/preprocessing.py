@@ -121,9 +121,8 @@ def structural_tokens(blocks: Sequence[Block]) -> list[str]:
     n_user = roles.count("user")
     if n_user >= 2:
         toks.append(STRUCT_PREFIX + "multi_user")
-    if "assistant" in roles:
-        if any("[tool_calls]" in b.content for b in blocks if b.role == "assistant"):
-            toks.append(STRUCT_PREFIX + "tool_calls")
+    if "assistant" in roles and any("[tool_calls]" in b.content for b in blocks if b.role == "assistant"):
+        toks.append(STRUCT_PREFIX + "tool_calls")
     if roles and roles[-1] != "user":
         toks.append(STRUCT_PREFIX + "ends_" + roles[-1])
     return toks

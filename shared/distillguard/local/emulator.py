@@ -44,8 +44,8 @@ def aws_endpoint() -> Iterator[Endpoint]:
         yield Endpoint(f"http://{host}:{port}", embedded=True)
     finally:
         server.stop()
-        for name, value in previous.items():
-            if value is None:
+        for name, old in previous.items():
+            if old is None:
                 os.environ.pop(name, None)
             else:
-                os.environ[name] = value
+                os.environ[name] = old

@@ -15,7 +15,7 @@ from types import ModuleType
 from typing import Any
 
 from distillguard.local.provision import LOCAL_REGION, Deployment, EventSource, FunctionSpec
-from distillguard.observability import metrics
+from distillguard.observability import logger, metrics
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -92,6 +92,8 @@ class EventSourceMappings:
         self.deployment = deployment
         self.sqs = clients("sqs")
         os.environ.update(environment)
+        # The handlers share one Logger (made when first imported): apply the level chosen for this run.
+        logger.setLevel(environment.get("POWERTOOLS_LOG_LEVEL", "INFO"))
         self.handlers = {spec.logical_id: load_handler(spec) for spec in deployment.functions.values()}
         self.stats = {source.function_id: DeliveryStats() for source in deployment.event_sources}
 
