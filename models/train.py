@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-eval", action="store_true", help="no LOSO / random split (quick retrain)")
     parser.add_argument("--c", type=float, default=DEFAULT_C, help="inverse L2 regularisation strength")
     parser.add_argument("--jobs", type=int, default=2, help="parallel LOSO folds")
+    parser.add_argument("--save-predictions", type=Path, default=None, help="write LOSO predictions (JSONL) here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     out = args.out or Path(
@@ -212,6 +213,11 @@ def main(argv: list[str] | None = None) -> int:
         loso_summary = _summ(loso)
         loso_summary["per_file"] = per_key(file_keys, data.labels[: data.n_corpus], loso["pred"])
         evaluation["leave_one_source_out"] = loso_summary
+        if args.save_predictions:
+            with args.save_predictions.open("w", encoding="utf-8") as fh:
+                for ex, pred, probs in zip(examples, loso["pred"], loso["probs"], strict=True):
+                    row = {"file": ex.file, "source": ex.source, "label": ex.label, "pred": str(pred)}
+                    fh.write(json.dumps(row | {"probs": probs.round(4).tolist(), "text": ex.text}) + "\n")
         logger.info(
             "LOSO in %.0fs: %s",
             time.perf_counter() - t,

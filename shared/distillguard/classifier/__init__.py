@@ -6,11 +6,6 @@ graph, the vocabulary and ``metadata.json``; ``python -m models.train`` writes i
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import distillguard
-from distillguard.classifier.runtime import Prediction, PromptClassifier
-
-DEFAULT_MODEL_DIR: Path = Path(distillguard.__file__).resolve().parents[2] / "models" / "distillguard-clf"
+from distillguard.classifier.runtime import DEFAULT_MODEL_DIR, Prediction, PromptClassifier
 
 __all__ = ["DEFAULT_MODEL_DIR", "Prediction", "PromptClassifier"]

@@ -10,10 +10,14 @@ from pathlib import Path
 
 import numpy as np
 
+import distillguard
 from distillguard.classifier.preprocessing import Featurizer
 from distillguard.records import LABELS, Label
 
 logger = logging.getLogger(__name__)
+
+# The artefact folder in the repository (the package is installed editable from shared/).
+DEFAULT_MODEL_DIR: Path = Path(distillguard.__file__).resolve().parents[2] / "models" / "distillguard-clf"
 
 MODEL_FILE = "model.onnx"
 UNIGRAMS_FILE = "unigrams.txt"
@@ -61,15 +65,15 @@ class PromptClassifier:
     @classmethod
     def load(
         cls,
-        model_dir: Path | None = None,
+        model_dir: Path = DEFAULT_MODEL_DIR,
         providers: Sequence[str] = ("CPUExecutionProvider",),
         intra_op_threads: int = 1,
     ) -> PromptClassifier:
+        """Load the artefact folder once per process. ``providers`` come from configuration; CUDA is asked for
+        first when listed, the CPU is always the fallback, and ``self.providers`` says what really runs."""
         import onnxruntime as ort  # imported here so that importing the package stays cheap
 
-        from distillguard.classifier import DEFAULT_MODEL_DIR
-
-        model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        model_dir = Path(model_dir)
         metadata = json.loads((model_dir / METADATA_FILE).read_text(encoding="utf-8"))
         options = ort.SessionOptions()
         options.intra_op_num_threads = intra_op_threads

@@ -18,6 +18,7 @@ from distillguard.local.provision import LOCAL_REGION, Deployment, EventSource, 
 from distillguard.observability import logger, metrics
 
 Handler = Callable[[dict[str, Any], Any], Any]
+SQS_BATCH_LIMIT = 10  # entries per SQS batch request
 
 
 @dataclass
@@ -104,15 +105,24 @@ class EventSourceMappings:
                 return
         raise RuntimeError("queues did not drain")
 
+    def _receive_batch(self, source: EventSource) -> list[dict[str, Any]]:
+        """Up to BatchSize messages, gathered ten at a time as Lambda's poller does."""
+        messages: list[dict[str, Any]] = []
+        while len(messages) < source.batch_size:
+            received = self.sqs.receive_message(
+                QueueUrl=source.queue_url,
+                MaxNumberOfMessages=min(source.batch_size - len(messages), 10),
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
+            ).get("Messages", [])
+            if not received:
+                break
+            messages += received
+        return messages
+
     def _deliver_once(self, source: EventSource) -> int:
-        response = self.sqs.receive_message(
-            QueueUrl=source.queue_url,
-            MaxNumberOfMessages=min(source.batch_size, 10),
-            AttributeNames=["All"],
-            MessageAttributeNames=["All"],
-            WaitTimeSeconds=0,
-        )
-        messages = response.get("Messages", [])
+        messages = self._receive_batch(source)
         if not messages:
             return 0
         stats = self.stats[source.function_id]
@@ -132,18 +142,18 @@ class EventSourceMappings:
         metrics.clear_metrics()
         done = [message for message in messages if message["MessageId"] not in failed]
         retry = [message for message in messages if message["MessageId"] in failed]
-        if done:
+        for chunk in _chunks(done, SQS_BATCH_LIMIT):
             self.sqs.delete_message_batch(
                 QueueUrl=source.queue_url,
-                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(done)],
+                Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
             )
-        if retry:
+        for chunk in _chunks(retry, SQS_BATCH_LIMIT):
             # Visible again at once: the next receive counts towards the queue's maxReceiveCount.
             self.sqs.change_message_visibility_batch(
                 QueueUrl=source.queue_url,
                 Entries=[
                     {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 0}
-                    for i, m in enumerate(retry)
+                    for i, m in enumerate(chunk)
                 ],
             )
         return len(messages)
@@ -159,3 +169,7 @@ class EventSourceMappings:
             ):
                 return False
         return True
+
+
+def _chunks(items: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    return [items[start : start + size] for start in range(0, len(items), size)]
