@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from distillguard.formats import FormatSettings, RecordRejected, parse_record
 
 EVENTS = Path(__file__).parents[1] / "events" / "formats"

@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from distillguard.formats import FormatSettings, RecordRejected, parse_record, read_raw_lines
-from distillguard.records import CanonicalRecord
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from distillguard.formats import FormatSettings, RecordRejected, parse_record, read_raw_lines
+from distillguard.records import CanonicalRecord
 
 EVENTS = Path(__file__).parents[1] / "events" / "formats"
 SETTINGS = FormatSettings()

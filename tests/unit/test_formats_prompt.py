@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from distillguard.formats import FormatSettings, ToolCall, Turn, parse_record, serialise_prompt
 
 CORPUS_CANDIDATES = (

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from distillguard.formats import FormatSettings, RecordRejected, parse_record, read_raw_lines
 from distillguard.records import CanonicalRecord, Label
 from distillguard.simulate import GroundTruth, simulate

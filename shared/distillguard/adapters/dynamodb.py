@@ -23,7 +23,7 @@ from botocore.exceptions import ClientError
 
 from distillguard.aggregation.rules import Finding, Severity, WindowCounts
 from distillguard.aggregation.service import AlertState, Contribution
-from distillguard.aggregation.windows import WindowDelta, merged
+from distillguard.aggregation.windows import WindowDelta
 from distillguard.records import LABELS
 
 _serializer = TypeSerializer()
@@ -108,11 +108,11 @@ class DynamoCounterStore:
     window_seconds: int
     retention: timedelta
 
-    def add(self, contributions: Sequence[Contribution]) -> WindowCounts:
+    def add(self, contributions: Sequence[Contribution], total: WindowDelta) -> WindowCounts:
         """One conditional update for the whole batch; if some object was already counted (a redelivery),
         one conditional update per object, so each is counted exactly once."""
         first = contributions[0].delta
-        item = self._add_once([c.object_id for c in contributions], merged([c.delta for c in contributions]))
+        item = self._add_once([c.object_id for c in contributions], total)
         if item is None and len(contributions) > 1:
             for contribution in contributions:
                 item = self._add_once([contribution.object_id], contribution.delta) or item

@@ -48,9 +48,9 @@ class Contribution:
 
 
 class CounterStore(Protocol):
-    def add(self, contributions: Sequence[Contribution]) -> WindowCounts:
-        """Adds each contribution to its (shared) window unless that object was added before; returns the
-        window's counts afterwards."""
+    def add(self, contributions: Sequence[Contribution], total: WindowDelta) -> WindowCounts:
+        """Adds each contribution (`total` is their sum) to their shared window unless that object was added
+        before; returns the window's counts afterwards."""
         ...
 
     def record_finding(self, finding: Finding) -> AlertState: ...
@@ -93,7 +93,7 @@ def aggregate_deltas(
         contributions = by_window[key]
         delta = merged([contribution.delta for contribution in contributions])
         try:
-            counts = store.add(contributions)
+            counts = store.add(contributions, delta)
             if delta.suspicious == 0:
                 continue  # ordinary traffic only dilutes a window's share: it can never open an alert
             for finding in evaluate(counts, rules):
