@@ -280,8 +280,15 @@ class _Gen:
                 payload = {s["name"]: self.nums()["num"] for s in specs} | {"items": [self.pick(self.requests)[:60]]}
             data = json.dumps(payload, indent=r.choice([None, 2]))
             user, family = r.choice(T.ORDINARY_JSON_WRAPPERS).replace("{json}", data), "ordinary-json"
-        elif kind < 0.18:
+        elif kind < 0.13:
             user, family = self.fmt(r.choice(T.ORDINARY_PERSONA)), "ordinary-persona"
+        elif kind < 0.2:
+            topic = r.choice(T.STRUCTURED_TOPICS)
+            parts = [f"# {r.choice(T.STRUCTURED_TITLES)}", r.choice(T.STRUCTURED_ROLES).format(topic=topic)]
+            parts += r.sample(T.STRUCTURED_SECTIONS, r.randint(3, 7))
+            if r.random() < 0.4:
+                parts.append("My input:\n" + self.pick(self.requests))
+            user, family = "\n\n".join(parts), "ordinary-structured"
         elif kind < 0.4:
             user, family = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=self.pick(self.problems)), "ordinary-problem"
         elif kind < 0.8:
@@ -306,7 +313,7 @@ DEFAULT_COUNTS = {
     "agent": 1000,
     "agent_loop": 500,
     "coding_agent": 250,
-    "ordinary": 1800,
+    "ordinary": 2000,
 }
 
 

@@ -107,10 +107,12 @@ def write_model_card(out: Path, ev: dict) -> None:
     add(
         f"Authored augmentation: {aug['n']} prompts ({', '.join(f'{k}: {v}' for k, v in aug['per_label'].items())}) "
         "from templates written for this project (`models/authored/templates.py`: reasoning system prompts and "
-        "user wrappers in 8 languages, forced `<think>` prefills, judge/rubric/reward-model prompts, trace "
+        "user wrappers in 7 languages, forced `<think>` prefills, judge/rubric/reward-model prompts, trace "
         "rewriting and 'censorship-safe rewrite' requests, generated tool schemas in 5 renderings, agent loops "
-        "with our own worked episodes, coding/browser agents; ordinary hard negatives: persona prompts, chats, "
-        "requests mentioning tools/JSON/step-by-step). They are filled with problems and requests from the "
+        "with our own worked episodes (with and without thoughts), coding/browser agents; ordinary hard "
+        "negatives: persona prompts, long structured prompt-engineering requests, pasted JSON, chats, requests "
+        "mentioning tools/JSON/step-by-step). Per-family counts are in EVALUATION.json. "
+        "They are filled with problems and requests from the "
         "corpus's ordinary prompts; in every evaluation fold only fillers from the training part are used."
     )
     add("")

@@ -1,0 +1,1 @@
+"""Training augmentation written for this project (see templates.py and MODEL_CARD.md)."""

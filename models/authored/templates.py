@@ -554,3 +554,61 @@ ORDINARY_JSON_WRAPPERS = [
     "Here is a config file from our project:\n{json}\nWhy might the service fail to start with it?",
     "Can you document this JSON schema for our wiki? Keep it non-technical.\n{json}",
 ]
+
+# Long, structured "prompt-engineering" style requests (markdown sections, rules, workflows, output formats)
+# for everyday work: ordinary, even though they have steps, scores and strict output formats.
+STRUCTURED_TITLES = [
+    "Weekly Newsletter Writer",
+    "Product Description Generator",
+    "Meeting Notes Summariser",
+    "Travel Itinerary Builder",
+    "Resume Tailoring Assistant",
+    "Customer Complaint Responder",
+    "Recipe Adapter",
+    "Lesson Plan Designer",
+    "Social Media Calendar",
+    "Stock Watchlist Briefing",
+    "Real Estate Listing Writer",
+    "Podcast Show Notes",
+    "Job Posting Reviewer",
+    "Home Renovation Planner",
+    "Grant Proposal Helper",
+]
+STRUCTURED_ROLES = [
+    "Act as an experienced {topic} specialist with 15 years of practice.",
+    "You are a senior consultant who helps small businesses with {topic}.",
+    "Role: friendly expert in {topic}. Audience: busy professionals.",
+    "Act as my personal assistant for {topic}.",
+]
+STRUCTURED_TOPICS = [
+    "marketing",
+    "copywriting",
+    "project management",
+    "nutrition",
+    "personal finance",
+    "recruiting",
+    "interior design",
+    "education",
+    "e-commerce",
+    "event planning",
+    "real estate",
+    "customer service",
+]
+STRUCTURED_SECTIONS = [
+    "## Task\nCreate the deliverable described below from the information I provide. Ask for anything missing.",
+    "## Workflow\nStep 1: Read my input carefully.\nStep 2: Ask up to three clarifying questions.\nStep 3: Draft "
+    "the content.\nStep 4: Review it against the rules.\nStep 5: Deliver the final version.",
+    "## Rules\n- Keep a warm, professional tone.\n- Never invent facts, prices or dates.\n- Use British spelling."
+    "\n- Maximum 300 words unless I ask for more.",
+    "## Output format\nReturn a markdown table with the columns: Item | Detail | Priority. Then a short summary "
+    "paragraph.",
+    '## Output format\nReturn JSON with the keys "title", "summary", "bullets" (a list) and "call_to_action".',
+    "## Scoring\nRate each option from 1 to 5 for cost, effort and impact, and recommend the best one in one sentence.",
+    "## Inputs\n- Product or topic: [INSERT]\n- Audience: [INSERT]\n- Tone: [INSERT]\n- Deadline: [INSERT]",
+    "## Constraints\n- Do not use jargon.\n- Every section must have a heading.\n- Include one example.",
+    "## Changelog\n- v1.2: added the scoring section.\n- v1.1: shortened the rules.\n- v1.0: first version.",
+    "## Quality checklist\nBefore answering, check that the text is clear, accurate, on-brand and free of "
+    "typos. Fix anything that fails.",
+    "## Example\nInput: a bakery in Leeds opening a second shop.\nOutput: a 150-word announcement with a "
+    "headline and three bullet points.",
+]

@@ -64,6 +64,7 @@ def _simulate(args: argparse.Namespace) -> int:
 def _demo(args: argparse.Namespace) -> int:
     from distillguard.local.pipeline import local_pipeline
 
+    truth = None
     with tempfile.TemporaryDirectory(prefix="distillguard-demo-") as scratch:
         logs = args.logs
         if logs is None:
@@ -84,6 +85,14 @@ def _demo(args: argparse.Namespace) -> int:
             summary = pipeline.summary(time.perf_counter() - started)
     _print_summary(summary)
     _print_alerts(alerts)
+    if truth is not None:
+        attackers = {account for account, info in truth.accounts.items() if info.role == "attacker"}
+        alerted = {alert.customer_account for alert in alerts}
+        print(
+            f"\nAgainst the simulation's ground truth: {len(alerted & attackers)} of {len(attackers)} attacker "
+            f"accounts alerted; {len(alerted - attackers)} of {len(truth.accounts) - len(attackers)} ordinary "
+            "accounts alerted."
+        )
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from distillguard.aggregation.rules import AlertRules, WindowCounts, evaluate, severity
-from distillguard.aggregation.windows import network_prefix, window_deltas, window_start
+from distillguard.aggregation.windows import merged, network_prefix, window_deltas, window_start
 from distillguard.records import LABELS, Label, Verdict
 
 RULES = AlertRules(min_prompts=10, min_share=0.3, min_distinct_toolsets=4, high_severity_windows=3)
@@ -82,3 +82,15 @@ def test_network_prefixes_group_addresses_by_subnet() -> None:
     assert network_prefix("198.51.100.77") == "198.51.100.0/24"
     assert network_prefix("2001:db8:abcd:12::1") == "2001:db8:abcd::/48"
     assert network_prefix(None) is None
+
+
+def test_deltas_of_several_objects_merge_into_one_window_update() -> None:
+    # Given two objects' deltas for the same account and window
+    first = window_deltas([verdict("cot_harvesting", m, ip="203.0.113.5") for m in range(4)], 3600)[0]
+    second = window_deltas([verdict("ordinary", m, ip="198.51.100.5") for m in range(6)], 3600)[0]
+    # When merged
+    total = merged([first, second])
+    # Then counts add and evidence stays bounded
+    assert (total.prompts, total.by_label["cot_harvesting"], total.by_label["ordinary"]) == (10, 4, 6)
+    assert total.network_prefixes == {"203.0.113.0/24", "198.51.100.0/24"}
+    assert total.suspicious == 4 and len(total.evidence["cot_harvesting"]) == 3

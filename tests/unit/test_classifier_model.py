@@ -96,6 +96,19 @@ def test_cuda_is_asked_first_and_cpu_stays_the_fallback():
     assert _order_providers([]) == ["CPUExecutionProvider"]
 
 
+@pytest.mark.filterwarnings("ignore:Specified provider 'CUDAExecutionProvider'")
+def test_asking_for_cuda_without_a_gpu_falls_back_to_the_cpu_and_says_so(caplog):
+    # Given the CPU onnxruntime package (no CUDA provider available here)
+    # When CUDA is asked for first
+    with caplog.at_level("WARNING"):
+        clf = PromptClassifier.load(providers=("CUDAExecutionProvider", "CPUExecutionProvider"))
+    # Then the session reports what really runs, and it still predicts
+    assert "CPUExecutionProvider" in clf.providers
+    if "CUDAExecutionProvider" not in clf.providers:
+        assert "not in use" in caplog.text
+    assert clf.predict([_user("hi")])[0].label in LABELS
+
+
 # --- parity --------------------------------------------------------------------------------------------------
 def test_onnx_matches_reference_probabilities_from_training(clf):
     # Given probabilities scikit-learn computed at training time for a few authored prompts

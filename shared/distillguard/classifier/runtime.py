@@ -83,6 +83,8 @@ class PromptClassifier:
             str(model_dir / MODEL_FILE), sess_options=options, providers=_order_providers(providers)
         )
         clf = cls(session, load_featurizer(model_dir), metadata)
+        if "CUDAExecutionProvider" in providers and "CUDAExecutionProvider" not in clf.providers:
+            logger.warning("CUDAExecutionProvider was asked for but is not in use; running on %s", clf.providers)
         logger.info(
             "prompt classifier loaded",
             extra={"model_version": clf.version, "providers_requested": list(providers), "providers": clf.providers},
