@@ -185,10 +185,10 @@ class _Gen:
 
     def agent(self) -> Augmented:
         r = self.rng
-        req = self.pick(self.requests if r.random() < 0.7 else self.problems)
+        req = self.pick(self.requests if r.random() < 0.5 else self.problems)
         specs = self.tool_specs(r.randint(1, 5))
         names = ", ".join(s["name"] for s in specs)
-        if r.random() < 0.45:
+        if r.random() < 0.55:
             # OpenAI-style tools parameter, serialised as a [tools] block after the system turn.
             tools_json = json.dumps([{"type": "function", "function": s} for s in specs])
             blocks = [("tools", tools_json), ("user", req)]
@@ -205,6 +205,21 @@ class _Gen:
             blocks.append(("tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
             family += "-multiturn"
         return self.done(_join(*blocks), "agentic_extraction", family)
+
+    def agent_prose(self) -> Augmented:
+        r = self.rng
+        caps = r.sample(T.AGENT_CAPABILITIES, r.randint(1, 4))
+        cap_text = ", ".join(c for c, _ in caps[:-1]) + (" and " if len(caps) > 1 else "") + caps[-1][0]
+        syntax = "; ".join(f"to {c}, write {s}" for c, s in caps)
+        system = r.choice(T.AGENT_PROSE_SYSTEM).format(
+            name=r.choice(T.AGENT_NAMES), caps=cap_text, syntax_sentence=syntax[0].upper() + syntax[1:] + "."
+        )
+        task = self.pick(self.requests if r.random() < 0.6 else self.problems)
+        blocks = [("system", system), ("user", task)]
+        if r.random() < 0.25:
+            blocks.append(("assistant", f"I will use: {caps[0][1]}"))
+            blocks.append(("user", "RESULT: " + self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
+        return self.done(_join(*blocks), "agentic_extraction", "agent-prose")
 
     def episode(self, names: list[str], n_steps: int) -> str:
         """A synthetic worked episode: Thought/Action/Observation-style steps whose observations are corpus
@@ -310,8 +325,9 @@ DEFAULT_COUNTS = {
     "cot": 1400,
     "judge": 450,
     "trace": 300,
-    "agent": 1000,
+    "agent": 1300,
     "agent_loop": 500,
+    "agent_prose": 450,
     "coding_agent": 250,
     "ordinary": 2000,
 }

@@ -197,7 +197,8 @@ def write_model_card(out: Path, ev: dict) -> None:
                 "own words (a unit test checks that no distinctive sentence of a corpus template is copied), but "
                 "with knowledge of the template *families* in the corpus README, and some were added after "
                 "looking at LOSO errors (more reasoning system prompts, judge layouts, few-shot agent episodes, "
-                "act-only episodes, persona and pasted-JSON hard negatives). So: the shipped LOSO figures measure "
+                "act-only episodes, persona, structured and pasted-JSON hard negatives), and C was picked among 3, 10 "
+                "and 30 by LOSO. So: the shipped LOSO figures measure "
                 "transfer to new *wordings* of known families (optimistic for production); the strict variant "
                 "measures transfer to a *family* never seen (e.g. the first LLM-as-judge prompt ever), and the "
                 "corpus-only variant is the pessimistic bound."
@@ -246,6 +247,15 @@ def write_model_card(out: Path, ev: dict) -> None:
         "- Bag-of-n-grams: a harvesting template with wording far from anything in training (including the "
         "authored variants) is missed; a long ordinary persona prompt that asks for 'step-by-step' work can be "
         "flagged. The held-out table above names where this happens."
+    )
+    add(
+        "- Short agent system prompts that describe their tools only in prose, with no schema and no call syntax "
+        '("You have a shell, an editor and a browser"), are often called ordinary; everyday "explain step by '
+        'step how to ..." requests sit close to the cot boundary (scores near 0.5).'
+    )
+    add(
+        "- Scores are not calibrated probabilities (no calibration step); treat them as rankings and set alert "
+        "thresholds on the aggregate, per account."
     )
     add("- Languages: only the authored augmentation covers non-English templates (a few per language).")
     add("- 'Censorship-safe rewrite' requests exist only as authored examples (no public source in the corpus).")

@@ -58,7 +58,7 @@ FAMILY_OF_SOURCE: dict[str, set[str]] = {
     "lm-sys/FastChat": {"judge"},
     "NovaSky-AI/SkyThought": {"trace-rewrite"},
     "ysymyth/ReAct": {"agent-loop"},
-    "princeton-nlp/SWE-agent": {"coding-agent"},
+    "princeton-nlp/SWE-agent": {"coding-agent", "agent-prose"},
     "ShishirPatil/gorilla": {"agent-fc", "agent-fc-multiturn", "agent-prompted", "agent-prompted-multiturn"},
 }
 

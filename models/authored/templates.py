@@ -18,8 +18,8 @@ from __future__ import annotations
 COT_SYSTEM = [
     "Think carefully before you answer. Write out your full reasoning inside <think> and </think> tags, then "
     "give the final answer.",
-    "You are a meticulous problem solver. First reason through the problem in detail, exploring alternatives "
-    "and checking each step, then state the final answer on its own line.",
+    "You are a careful analyst. Work through the problem at length, weighing alternatives and re-checking "
+    "every step, and only then give the final result on a separate last line.",
     "You are a reasoning model. Always begin your reply with <think> and lay out your entire thought process "
     "before you answer.",
     "Before answering, produce a detailed chain of thought. Enclose it in <reasoning></reasoning> and put the "
@@ -72,8 +72,8 @@ COT_USER = [
     "Question: {p}\nAnswer: Let's think step by step.",
     "Q: {p}\nA: Let's reason this out carefully.",
     "{p}\n\nGive a detailed chain of thought, then end with 'The answer is X'.",
-    "Answer the multiple-choice question below. Reason about each option before choosing, and end your "
-    "response with 'Answer: LETTER'.\n\n{p}",
+    "Here is a question with several options. Discuss each option in turn before picking one, and finish "
+    "with 'Answer: LETTER'.\n\n{p}",
     "Write a Python solution for the task below. Before the code, reason at length about the algorithm, edge "
     "cases and complexity. Return the final code in one ```python block.\n\n{p}",
     "{p}\n\nFormat: first your reasoning between <scratchpad> tags, then the final answer after 'ANSWER:'.",
@@ -183,9 +183,10 @@ AGENT_SYSTEM = [
     'You have access to the following functions. To call one, write <tool_call>{{"name": ..., '
     '"arguments": ...}}</tool_call>. You may call several functions in a row.\n\n<tools>\n{tools}\n</tools>',
     "You are a function-calling model. Decide which of the functions below to call and with which arguments. "
-    "Return the calls as a Python list, e.g. [fn(a=1)]. If no function fits, say so.\n\n{tools}",
+    "Return the calls as a Python list, e.g. [fn(a=1)]. If none of them applies, reply that no call is "
+    "possible.\n\n{tools}",
     "You are an autonomous agent. Use the tools listed below to complete the user's task. Think about which "
-    "tool to use, call it, read the result, and continue until the task is done.\n\nTools:\n{tools}",
+    "tool to use, call it, look at what it returns, and keep going until the job is finished.\n\nTools:\n{tools}",
     "# Tools\n\nYou may call one or more of the functions below to assist with the user query. Function "
     "signatures:\n{tools}\n\nFor each call, output the function name and JSON arguments inside "
     "<call></call> tags.",
@@ -216,7 +217,7 @@ AGENT_LOOP = [
 
 # Coding agents working in a repository.
 CODING_AGENT_SYSTEM = [
-    "You are an autonomous software engineering agent working in the repository at /workspace/{repo}. You can "
+    "You are a coding agent operating inside the checked-out project at /workspace/{repo}. You can "
     "run shell commands by replying with exactly one ```bash block; its output will be returned to you. "
     "Explore the code, reproduce the problem, make a minimal fix, run the tests, and when you are done reply "
     "with the command `submit`.",
@@ -359,7 +360,7 @@ AGENT_OBSERVATIONS = [
 # ordinary: everyday requests and hard negatives that share vocabulary with the other classes
 ORDINARY_SYSTEM = [
     "You are a helpful assistant.",
-    "You are a friendly assistant. Keep answers short.",
+    "You are a cheerful assistant who answers briefly.",
     "You are a travel planner who gives practical advice.",
     "You are a patient tutor for high-school students.",
     "You are a customer support assistant for an online bookshop. Be polite.",
@@ -396,7 +397,7 @@ ORDINARY_REQUESTS = [
     "How does a function call work in C? What happens on the stack?",
     "What is chain-of-thought prompting? Just a short definition please.",
     "Recommend three science fiction novels for a teenager.",
-    "What's the best way to learn to think more clearly when making decisions?",
+    "How can I get better at thinking clearly when I make decisions?",
     "Could you explain step by step how to make sourdough bread?",
     "List the planets of the solar system in order.",
     "Can you rate my business idea from 1 to 10? A subscription service for fresh flowers.",
@@ -410,7 +411,7 @@ ORDINARY_REQUESTS = [
     "My tools folder in the garage is a mess. Any tips for organising it?",
     "What is the answer to 17 times 23? Just the number.",
     "Explain how the OpenAI function calling feature works, conceptually.",
-    "Write a bash one-liner that counts the lines in all .py files.",
+    "Give me a single shell command that counts the lines in all .py files.",
     "Give me {num} interview questions for a data scientist role.",
     "What should I consider when grading essays fairly as a new teacher?",
     "Compare two laptops for me: one has 16 GB RAM, the other 32 GB. Which is better for video editing?",
@@ -612,3 +613,36 @@ STRUCTURED_SECTIONS = [
     "## Example\nInput: a bakery in Leeds opening a second shop.\nOutput: a 150-word announcement with a "
     "headline and three bullet points.",
 ]
+
+# Agents whose tools are described in prose, with an ad-hoc call syntax and no JSON schema.
+AGENT_CAPABILITIES = [
+    ("search the web", "WEB(query)"),
+    ("run Python code", "a ```python block"),
+    ("execute shell commands", "a line starting with $"),
+    ("read a file", "READ(path)"),
+    ("write a file", "WRITE(path, content)"),
+    ("send an email", "EMAIL(to, subject, body)"),
+    ("query the company database", "SQL: <statement>"),
+    ("check the weather", "WEATHER(city)"),
+    ("do arithmetic with a calculator", "CALC(expression)"),
+    ("open a web page", "OPEN(url)"),
+    ("call our internal REST API", "API(method, path, body)"),
+    ("create a calendar event", "EVENT(title, start, end)"),
+    ("post a message to Slack", "SLACK(channel, text)"),
+    ("look up an order", "ORDER(order_id)"),
+]
+AGENT_PROSE_SYSTEM = [
+    "You are {name}, an autonomous assistant. You can {caps}. {syntax_sentence} The result of each action is "
+    "shown to you after 'RESULT:'. Keep acting until the task is done, then write DONE.",
+    "You have access to the following capabilities: {caps}. {syntax_sentence} Use them whenever they help; do "
+    "not guess information you could look up.",
+    "You are {name}. You work in a loop: choose an action, execute it, observe the output, and repeat. "
+    "Available actions: {caps}. {syntax_sentence}",
+    "You are {name}, an AI engineer with a sandboxed computer. You can {caps}. Plan first, then run one action "
+    "at a time and check its output before continuing.",
+    "As an operations agent you may {caps}. {syntax_sentence} Only one action per message. When you have "
+    "finished, summarise what you did.",
+    "Tools at your disposal: {caps}. {syntax_sentence} Think about which tool fits, call it, and wait for the "
+    "observation.",
+]
+AGENT_NAMES = ["Atlas", "Helper-7", "OpsBot", "Scout", "Devon", "Orion", "Kite", "Relay", "Nova-Agent", "Pilot"]
