@@ -73,7 +73,7 @@ def test_a_redelivered_verdict_object_counts_once_and_alerts_once(localstack: An
     s3.put_object(
         Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_lines("acct-hydra-1", "cot_harvesting", 3, 20)
     )
-    first = list(pipeline.run())
+    first = pipeline.run()
     before = counters(localstack, pipeline, "acct-hydra-1")
     # When SQS delivers the same notification again
     localstack.boto3.client("sqs").send_message(
@@ -84,7 +84,7 @@ def test_a_redelivered_verdict_object_counts_once_and_alerts_once(localstack: An
     assert counters(localstack, pipeline, "acct-hydra-1") == before
     assert [c["prompts"] for c in before] == ["20", "20", "20"]
     assert [(a.event, a.severity) for a in first] == [("opened", "medium"), ("escalated", "high")]
-    assert after_redelivery == first
+    assert after_redelivery == []
     assert first[-1].windows_flagged == 3 and first[-1].suspicious_prompts == 60
     assert first[-1].network_prefixes == ["198.51.100.0/24"]
 

@@ -15,10 +15,12 @@ from pydantic import BaseModel
 from distillguard.adapters.clients import client
 from distillguard.adapters.s3 import ObjectStore
 from distillguard.aggregation.alerts import AlertMessage
+from distillguard.classification import ClassificationReport
 from distillguard.local.emulator import Endpoint, aws_endpoint
 from distillguard.local.provision import Deployment, Provisioner
 from distillguard.local.runner import EventSourceMappings
 from distillguard.records import LABELS, Label
+from distillguard.validation import ValidationReport
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = REPOSITORY_ROOT / "template.yaml"
@@ -75,28 +77,32 @@ class LocalPipeline:
         return len(files)
 
     def run(self) -> list[AlertMessage]:
-        """Drains every queue, then collects the alerts published meanwhile (also kept in self.alerts)."""
+        """Drains every queue and returns the alerts published meanwhile (self.alerts keeps them all)."""
         self.mappings.drain()
         sqs = client("sqs")
+        published: list[AlertMessage] = []
         while messages := sqs.receive_message(QueueUrl=self.alert_tap_url, MaxNumberOfMessages=10).get("Messages"):
             for message in messages:
-                self.alerts.append(AlertMessage.model_validate_json(message["Body"]))
+                published.append(AlertMessage.model_validate_json(message["Body"]))
                 sqs.delete_message(QueueUrl=self.alert_tap_url, ReceiptHandle=message["ReceiptHandle"])
-        return self.alerts
+        self.alerts += published
+        return published
 
     def summary(self, elapsed_seconds: float) -> ReplaySummary:
         validate_reports = [
-            self.objects.get_json(key) for key in self.objects.keys(f"{self.manifests_prefix}validate/")
+            ValidationReport.model_validate(self.objects.get_json(key))
+            for key in self.objects.keys(f"{self.manifests_prefix}validate/")
         ]
         classify_reports = [
-            self.objects.get_json(key) for key in self.objects.keys(f"{self.manifests_prefix}classify/")
+            ClassificationReport.model_validate(self.objects.get_json(key))
+            for key in self.objects.keys(f"{self.manifests_prefix}classify/")
         ]
         by_label: Counter[str] = Counter()
         reasons: Counter[str] = Counter()
-        for report in classify_reports:
-            by_label.update(report["by_label"])
-        for report in validate_reports:
-            reasons.update(report["reasons"])
+        for classified in classify_reports:
+            by_label.update(classified.by_label)
+        for validated in validate_reports:
+            reasons.update(validated.reasons)
         sqs = client("sqs")
         dead = sum(
             int(
@@ -107,10 +113,10 @@ class LocalPipeline:
             for url in self.deployment.dead_letter_queue_urls
         )
         return ReplaySummary(
-            records_total=sum(report["records_in"] for report in validate_reports),
-            records_valid=sum(report["valid"] for report in validate_reports),
-            records_quarantined=sum(report["quarantined"] for report in validate_reports),
-            prompts_classified=sum(report["prompts"] for report in classify_reports),
+            records_total=sum(report.records_in for report in validate_reports),
+            records_valid=sum(report.valid for report in validate_reports),
+            records_quarantined=sum(report.quarantined for report in validate_reports),
+            prompts_classified=sum(report.prompts for report in classify_reports),
             by_label={label: by_label[label] for label in LABELS},
             alerts=len(self.alerts),
             objects=len(validate_reports),
