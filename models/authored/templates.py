@@ -149,6 +149,25 @@ JUDGE = [
     "una puntuación del 1 al 10 con el formato 'Puntuación: N'.\n\nPregunta: {q}\nRespuesta: {b}",
     "请作为公正的评审，逐步分析下面 AI 助手对问题的回答是否正确、完整，"
     "然后给出 1 到 10 的评分，格式为“评分：[[N]]”。\n\n问题：{q}\n回答：{b}",
+    "## Grading task\nYou receive a prompt, a candidate response, an ideal response worth full marks and a "
+    "scoring guide. Write feedback that judges the candidate strictly against the guide, then a final mark "
+    "from 1 to 5.\n\n## Prompt\n{q}\n\n## Candidate response\n{b}\n\n## Ideal response\n{a}\n\n"
+    "## Scoring guide\nDoes the response solve the task correctly and completely?\n\n## Feedback:",
+    "Assess the answer on a five-point Likert scale for each item of this checklist: (a) the final result is "
+    "right, (b) every step follows from the previous one, (c) nothing important is missing. Justify each "
+    "rating in one or two sentences, then report the mean.\n\nItem to assess:\n{q}\n\nAnswer:\n{b}",
+    "We are building a leaderboard of chatbots. For the instruction below you get answers from several "
+    "systems. Order the systems from best to worst as a human annotator would, explaining the ordering, and "
+    "return it as a list of system names.\n\nInstruction: {q}\n\nsystem_alpha: {a}\n\nsystem_beta: {b}",
+    "Decide whether the submitted program would pass the hidden tests for this task. Trace its behaviour on a "
+    "few inputs you choose, reason about edge cases, and finish with PASS or FAIL.\n\nTask:\n{q}\n\n"
+    "Submission:\n{b}",
+    "You label data for training a preference model. Read the query and the reply, think about what an expert "
+    "would object to, and assign a quality label among {{excellent, good, fair, poor}} followed by a one-line "
+    "justification.\n\nQuery: {q}\nReply: {b}\nLabel:",
+    "Bewerte die folgende Antwort eines Sprachmodells. Begründe Schritt für Schritt, ob sie korrekt und "
+    "vollständig ist, und vergib am Ende eine Note von 1 bis 10 im Format 'Note: N'.\n\nFrage: {q}\n"
+    "Antwort: {b}",
 ]
 
 # Rewriting, converting or expanding reasoning traces (building distillation data from existing traces).
