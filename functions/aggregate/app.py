@@ -17,7 +17,7 @@ from distillguard.adapters.dynamodb import DynamoCounterStore
 from distillguard.adapters.s3 import ObjectStore
 from distillguard.adapters.sns import SnsAlertNotifier
 from distillguard.config import AggregateSettings
-from distillguard.events import announced_keys, batch_item_failures
+from distillguard.events import announced_keys, batch_item_failures, unique_keys
 from distillguard.observability import logger, metrics
 from distillguard.stages import aggregate_objects
 
@@ -36,7 +36,7 @@ notifier = SnsAlertNotifier(client("sns"), settings.topic_arn)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     announced = announced_keys(SQSEvent(event))
-    keys = list(dict.fromkeys(key for keys in announced.values() if keys is not None for key in keys))
+    keys = unique_keys(announced)
     report = aggregate_objects(keys, objects=objects, settings=settings, store=store, notifier=notifier)
     for key, error in report.failed_objects.items():
         logger.error("aggregation failed", extra={"key": key, "error": error})

@@ -14,7 +14,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from distillguard.adapters.clients import client
 from distillguard.adapters.s3 import ObjectStore
 from distillguard.config import ValidateSettings
-from distillguard.events import announced_keys, batch_item_failures
+from distillguard.events import announced_keys, batch_item_failures, unique_keys
 from distillguard.observability import logger, metrics
 from distillguard.stages import validate_objects
 from distillguard.validation.expectations import RecordExpectations
@@ -29,7 +29,7 @@ expectations.warm_up()
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     announced = announced_keys(SQSEvent(event))
-    keys = list(dict.fromkeys(key for keys in announced.values() if keys is not None for key in keys))
+    keys = unique_keys(announced)
     outcomes = validate_objects(keys, objects=objects, settings=settings, expectations=expectations)
     failed: set[str] = set()
     for key, outcome in outcomes.items():

@@ -68,6 +68,11 @@ def announced_keys(event: SQSEvent) -> dict[str, list[str] | None]:
     return announced
 
 
+def unique_keys(announced: dict[str, list[str] | None]) -> list[str]:
+    """Every announced key once, in delivery order (S3 may announce one object in two messages)."""
+    return list(dict.fromkeys(key for keys in announced.values() if keys is not None for key in keys))
+
+
 def batch_item_failures(announced: dict[str, list[str] | None], failed_keys: set[str]) -> dict[str, Any]:
     """The partial batch response: messages that were unreadable or announced an object that failed."""
     failed = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import io
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO, Self, TypeVar
@@ -30,10 +30,6 @@ class JsonlGzWriter:
         self._gzip.write(record.model_dump_json(exclude_none=False).encode("utf-8"))
         self._gzip.write(b"\n")
         self.count += 1
-
-    def write_all(self, records: Iterable[BaseModel]) -> None:
-        for record in records:
-            self.write(record)
 
     def close(self) -> None:
         if not self._raw.closed:

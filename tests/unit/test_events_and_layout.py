@@ -6,9 +6,10 @@ import json
 from datetime import UTC, datetime
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes import SQSEvent
 
 from distillguard.config import StorageSettings
-from distillguard.events import created_objects
+from distillguard.events import announced_keys, batch_item_failures, created_objects, unique_keys
 from distillguard.layout import KeyLayout, UnexpectedKey, partition_of
 from tests.conftest import EVENTS
 
@@ -75,3 +76,19 @@ def test_partitions_come_from_hour_and_day_folders_in_the_key() -> None:
     assert day is not None and day.end == datetime(2026, 2, 4, tzinfo=UTC)
     assert partition_of("raw/gateway/latest.jsonl") is None
     assert partition_of("raw/gateway/2026/13/40/99/x.jsonl") is None  # not a date: no partition
+
+
+def test_partial_batch_response_names_unreadable_messages_and_those_whose_object_failed() -> None:
+    # Given the AWS batch (a log drop and S3's test event) plus a message that is not a notification
+    event = json.loads((EVENTS / "sqs_s3_notification_aws.json").read_text())
+    event["Records"].append(event["Records"][1] | {"messageId": "garbage", "body": "not json"})
+    announced = announced_keys(SQSEvent(event))
+    (drop_key,) = unique_keys(announced)
+    # When the dropped object fails
+    response = batch_item_failures(announced, {drop_key})
+    # Then its message and the unreadable one are retried; the test event is acknowledged
+    assert [item["itemIdentifier"] for item in response["batchItemFailures"]] == [
+        "2e1424d4-f796-459a-8184-9c92662be6da",
+        "garbage",
+    ]
+    assert batch_item_failures(announced, set()) == {"batchItemFailures": [{"itemIdentifier": "garbage"}]}
