@@ -80,8 +80,8 @@ def aggregate_deltas(
     notifier: AlertNotifier,
 ) -> AggregationReport:
     """Counts the window deltas of a batch of verdict objects, one store update per (account, window), and
-    publishes the alerts that open or escalate. An object whose window could not be updated is reported as failed (to be
-    retried); the windows it did reach will not count it twice."""
+    publishes the alerts that open or escalate. An object whose window could not be updated is reported as
+    failed (to be retried); the windows it did reach will not count it twice."""
     by_window: dict[tuple[str, datetime], list[Contribution]] = defaultdict(list)
     for object_id, deltas in deltas_by_object.items():
         for delta in deltas:
@@ -106,7 +106,7 @@ def aggregate_deltas(
             for contribution in contributions:
                 failed.setdefault(contribution.object_id, repr(error))
     return AggregationReport(
-        prompts=sum(d.prompts for group in by_window.values() for d in (c.delta for c in group)),
+        prompts=sum(contribution.delta.prompts for group in by_window.values() for contribution in group),
         windows=len(by_window),
         findings=findings,
         alerts_published=published,
