@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from distillguard.classification.stage import batched
 from distillguard.local.provision import LOCAL_REGION, Deployment, EventSource, FunctionSpec
 from distillguard.observability import logger, metrics
 
@@ -133,6 +134,7 @@ class EventSourceMappings:
             result = self.handlers[source.function_id](sqs_event(messages, source), context) or {}
             failed = {item["itemIdentifier"] for item in result.get("batchItemFailures", [])}
         except Exception:  # a handler that raises fails the whole batch, as in Lambda
+            logger.exception("handler raised", extra={"function": source.function_id, "messages": len(messages)})
             failed = {message["MessageId"] for message in messages}
         if failed and not source.reports_item_failures:
             failed = {message["MessageId"] for message in messages}
@@ -142,12 +144,12 @@ class EventSourceMappings:
         metrics.clear_metrics()
         done = [message for message in messages if message["MessageId"] not in failed]
         retry = [message for message in messages if message["MessageId"] in failed]
-        for chunk in _chunks(done, SQS_BATCH_LIMIT):
+        for chunk in batched(done, SQS_BATCH_LIMIT):
             self.sqs.delete_message_batch(
                 QueueUrl=source.queue_url,
                 Entries=[{"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(chunk)],
             )
-        for chunk in _chunks(retry, SQS_BATCH_LIMIT):
+        for chunk in batched(retry, SQS_BATCH_LIMIT):
             # Visible again at once: the next receive counts towards the queue's maxReceiveCount.
             self.sqs.change_message_visibility_batch(
                 QueueUrl=source.queue_url,
@@ -169,7 +171,3 @@ class EventSourceMappings:
             ):
                 return False
         return True
-
-
-def _chunks(items: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
-    return [items[start : start + size] for start in range(0, len(items), size)]
