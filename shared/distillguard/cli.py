@@ -102,7 +102,7 @@ def _replay(args: argparse.Namespace) -> int:
     if not args.path.is_dir():
         print(f"error: {args.path} is not a folder", file=sys.stderr)
         return 2
-    overrides = {"RawLogPrefix": args.raw_prefix} if args.raw_prefix else None
+    overrides = {"RawLogPrefix": args.raw_prefix.rstrip("/") + "/"} if args.raw_prefix else None
     with local_pipeline(parameter_overrides=overrides) as (_, pipeline):
         started = time.perf_counter()
         pipeline.drop(args.path)

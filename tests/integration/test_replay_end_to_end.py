@@ -51,3 +51,23 @@ def test_replay_alerts_on_attackers_only_and_every_record_is_accounted_for(
         assert alert.account_ids == [alert.customer_account]
         expected = "cot_harvester" if alert.category == "cot_harvesting" else "agentic_harvester"
         assert truth.accounts[alert.customer_account].kind == expected
+
+
+def test_replay_under_a_custom_raw_prefix_keeps_the_interface(endpoint: Endpoint, tmp_path: Path) -> None:
+    # Given a small simulated folder and a raw-log prefix like a Bedrock logging configuration's
+    folder = tmp_path / "logs"
+    truth = simulate(folder, seed=9, n_records=300, hours=1)
+    alerts_out, summary_out = tmp_path / "alerts.jsonl", tmp_path / "summary.json"
+    # When replayed under that prefix (given without its trailing slash)
+    code = main(
+        ["replay", str(folder), "--alerts-out", str(alerts_out), "--summary-out", str(summary_out)]
+        + ["--raw-prefix", "bedrock-logs"]
+    )
+    # Then every record still arrives and the summary keeps its documented keys
+    summary = json.loads(summary_out.read_text())
+    assert code == 0
+    assert summary["records_total"] == truth.n_records + truth.n_broken
+    assert {"records_total", "records_valid", "records_quarantined", "prompts_classified", "by_label", "alerts"} <= set(
+        summary
+    )
+    assert summary["alerts"] == len(alerts_out.read_text().splitlines())
