@@ -26,7 +26,7 @@ def run(records: int, seed: int) -> dict[str, object]:
         alerted = {
             json.loads(line)["customer_account"] for line in Path(scratch, "alerts.jsonl").read_text().splitlines()
         }
-    attackers = {account for account, info in truth.accounts.items() if info.role == "attacker"}
+    attackers = truth.attackers
     return {
         "records_written": truth.n_records + truth.n_broken,
         "replay_exit_code": code,

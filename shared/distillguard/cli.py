@@ -55,7 +55,7 @@ def _simulate(args: argparse.Namespace) -> int:
     from distillguard.simulate import simulate
 
     truth = simulate(args.out, seed=args.seed, n_records=args.records, hours=args.hours)
-    attackers = sorted(account for account, info in truth.accounts.items() if info.role == "attacker")
+    attackers = sorted(truth.attackers)
     print(f"wrote {truth.n_records} records ({truth.n_broken} deliberately broken) to {args.out}")
     print(f"{len(truth.accounts)} accounts, {len(attackers)} attackers: {', '.join(attackers)}")
     return 0
@@ -86,7 +86,7 @@ def _demo(args: argparse.Namespace) -> int:
     _print_summary(summary)
     _print_alerts(alerts)
     if truth is not None:
-        attackers = {account for account, info in truth.accounts.items() if info.role == "attacker"}
+        attackers = truth.attackers
         alerted = {alert.customer_account for alert in alerts}
         print(
             f"\nAgainst the simulation's ground truth: {len(alerted & attackers)} of {len(attackers)} attacker "

@@ -40,7 +40,7 @@ def test_replay_alerts_on_attackers_only_and_every_record_is_accounted_for(
     # And alerts name attackers only, from both clusters, once per (account, category) and severity step
     alerts = [AlertMessage.model_validate_json(line) for line in alerts_out.read_text().splitlines()]
     assert summary["alerts"] == len(alerts) > 0
-    attackers = {account for account, info in truth.accounts.items() if info.role == "attacker"}
+    attackers = truth.attackers
     alerted = {alert.customer_account for alert in alerts}
     assert alerted <= attackers, f"benign accounts alerted: {alerted - attackers}"
     kinds = {truth.accounts[account].kind for account in alerted}

@@ -19,7 +19,7 @@ from distillguard.local.provision import LOCAL_REGION, Deployment, EventSource, 
 from distillguard.observability import logger, metrics
 
 Handler = Callable[[dict[str, Any], Any], Any]
-SQS_BATCH_LIMIT = 10  # entries per SQS batch request
+SQS_BATCH_LIMIT = 10  # messages per receive, entries per SQS batch request
 
 
 @dataclass
@@ -112,7 +112,7 @@ class EventSourceMappings:
         while len(messages) < source.batch_size:
             received = self.sqs.receive_message(
                 QueueUrl=source.queue_url,
-                MaxNumberOfMessages=min(source.batch_size - len(messages), 10),
+                MaxNumberOfMessages=min(source.batch_size - len(messages), SQS_BATCH_LIMIT),
                 AttributeNames=["All"],
                 MessageAttributeNames=["All"],
                 WaitTimeSeconds=0,

@@ -109,3 +109,8 @@ class GroundTruth(BaseModel):
     records_by_channel: dict[Channel, int]
     expected_alerts: list[ExpectedAlert] = Field(default_factory=list)
     files: int = Field(ge=0, default=0)
+
+    @property
+    def attackers(self) -> set[str]:
+        """The accounts the simulation made attackers: what alerts should name, and only these."""
+        return {account for account, truth in self.accounts.items() if truth.role == "attacker"}
