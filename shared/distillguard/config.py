@@ -58,10 +58,24 @@ class ClassifySettings(StorageSettings):
 
 class AggregateSettings(StorageSettings):
     table_name: str = Field(min_length=3)
+    evidence_shards: int = Field(default=16, ge=1, le=256)
+    evidence_retention_days: int = Field(default=14, ge=2)
+
+
+class CorrelateSettings(BaseSettings):
+    """The correlate function: its thresholds are the template's Correlation* parameters."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
+
+    table_name: str = Field(min_length=3)
     topic_arn: str = Field(min_length=10)
-    window_seconds: int = Field(default=3600, ge=60)
-    counter_retention_days: int = Field(default=90, ge=1)
-    alert_min_prompts: int = Field(default=10, ge=1)
-    alert_min_share: float = Field(default=0.3, gt=0, le=1)
-    alert_min_distinct_toolsets: int = Field(default=4, ge=1)
-    alert_high_severity_windows: int = Field(default=3, ge=1)
+    evidence_shards: int = Field(default=16, ge=1, le=256)
+    incident_retention_days: int = Field(default=365, ge=1)
+    lateness_seconds: int = Field(default=1800, ge=0)
+    horizon_hours: int = Field(default=24, ge=1, le=168)
+    account_min_share: float = Field(default=0.3, gt=0, le=1)
+    cluster_min_members: int = Field(default=3, ge=2)
+    cluster_min_signals: int = Field(default=2, ge=1, le=5)
+    lone_min_suspicious: int = Field(default=150, ge=1)
+    renotify_hours: int = Field(default=24, ge=1)
+    idle_close_hours: int = Field(default=72, ge=1)

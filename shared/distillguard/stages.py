@@ -12,11 +12,9 @@ from datetime import timedelta
 from botocore.exceptions import ClientError
 
 from distillguard.adapters.s3 import ObjectStore
-from distillguard.aggregation.rules import AlertRules
-from distillguard.aggregation.service import AggregationReport, AlertNotifier, CounterStore, aggregate_deltas
-from distillguard.aggregation.windows import WindowDelta, window_deltas
+from distillguard.aggregation.service import AggregationReport, EvidenceWriter, record_evidence
 from distillguard.classification import ClassificationReport, PromptLabeller, classify_stream
-from distillguard.config import AggregateSettings, ClassifySettings, ValidateSettings
+from distillguard.config import ClassifySettings, ValidateSettings
 from distillguard.formats import FormatSettings
 from distillguard.jsonl import JsonlGzWriter, read_models
 from distillguard.layout import KeyLayout
@@ -86,33 +84,16 @@ def classify_object(
     return report
 
 
-def aggregate_objects(
-    keys: Sequence[str],
-    *,
-    objects: ObjectStore,
-    settings: AggregateSettings,
-    store: CounterStore,
-    notifier: AlertNotifier,
-) -> AggregationReport:
-    """Aggregates a batch of verdict objects; objects that could not be read or counted are listed in
-    `failed_objects` (keyed by S3 key) and are safe to retry: nothing is counted twice."""
-    deltas_by_object: dict[str, list[WindowDelta]] = {}
+def aggregate_objects(keys: Sequence[str], *, objects: ObjectStore, store: EvidenceWriter) -> AggregationReport:
+    """Records the evidence of a batch of verdict objects; objects that could not be read or stored are listed in
+    `failed_objects` (keyed by S3 key) and are safe to retry: evidence is keyed by source, never added twice."""
+    verdicts_by_object: dict[str, list[Verdict]] = {}
     unreadable: dict[str, str] = {}
     for key in keys:
         try:
-            # Counted once per key: a redelivered or re-classified object must not add its prompts twice.
-            deltas_by_object[key] = window_deltas(read_models(objects.open(key).body, Verdict), settings.window_seconds)
+            verdicts_by_object[key] = list(read_models(objects.open(key).body, Verdict))
         except (ClientError, OSError, EOFError, ValueError) as error:
             unreadable[key] = repr(error)
-    report = aggregate_deltas(deltas_by_object, rules=alert_rules(settings), store=store, notifier=notifier)
+    report = record_evidence(verdicts_by_object, store)
     report.failed_objects.update(unreadable)
     return report
-
-
-def alert_rules(settings: AggregateSettings) -> AlertRules:
-    return AlertRules(
-        min_prompts=settings.alert_min_prompts,
-        min_share=settings.alert_min_share,
-        min_distinct_toolsets=settings.alert_min_distinct_toolsets,
-        high_severity_windows=settings.alert_high_severity_windows,
-    )

@@ -1,31 +1,37 @@
-"""Counters and alerts in one DynamoDB table (single-table design, generic pk/sk keys).
+"""Evidence, incidents, the outbox and the correlator's state in one DynamoDB table (generic pk/sk keys).
 
-    pk                  sk                  what
-    ACCOUNT#<account>   WINDOW#<start>      an account's counters for one event-time window
-    ALERT#<account>     CATEGORY#<label>    the one alert per (account, category)
+    pk                              sk                          what
+    EVIDENCE#<hour>#<shard>         <account>#<source digest>   one source object's evidence on one account-hour
+    CORRELATOR                      WATERMARK                   first hour and latest event time aggregated
+    CORRELATOR                      STATE                       next hour to correlate, models first seen
+    INCIDENTS                       <incident uid>              an incident's head (status, evidence, severity)
+    INCIDENT#<uid>                  MEMBERS#<n>                 its member accounts, 500 per item
+    OUTBOX                          <hour>#<uid>#<revision>     a finding committed but not yet published
 
-Future item types (cluster findings, for example) add their own pk prefixes without touching these.
-
-Counting is exactly-once per (verdict object, window) without transactions: each counter item keeps the
-digests of the objects already added to it, and the update that adds an object's delta is conditional on its
-digest being absent. A redelivered object changes nothing."""
+Evidence is spread over `shards` partitions per hour by account hash, so a 20,000-account campaign writing in
+one hour does not funnel into one partition. Writes of evidence are plain puts keyed by their source: a
+redelivered object overwrites its own items, so nothing is counted twice and no condition is needed. Every
+request stays inside DynamoDB's limits (see `dynamodb_limits`)."""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from boto3.dynamodb.table import BatchWriter
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from distillguard.aggregation.rules import Finding, Severity, WindowCounts
-from distillguard.aggregation.service import AlertState, Contribution
-from distillguard.aggregation.windows import WindowDelta
-from distillguard.records import LABELS
+from distillguard.correlation.evidence import HourEvidence
+from distillguard.correlation.incidents import Incident
+from distillguard.correlation.service import CorrelatorState, OutboxEntry, Watermark
 
+MEMBERS_PER_ITEM = 500
+TRANSACTION_ACTIONS = 100
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -35,165 +41,221 @@ def _av(value: Any) -> dict[str, Any]:
     return serialized
 
 
-def _item(raw: dict[str, Any]) -> dict[str, Any]:
+def _plain(raw: dict[str, Any]) -> dict[str, Any]:
     return {name: _deserializer.deserialize(value) for name, value in raw.items()}
 
 
-def window_key(customer_account: str, window_start: datetime) -> dict[str, Any]:
-    return {"pk": _av(f"ACCOUNT#{customer_account}"), "sk": _av(f"WINDOW#{window_start.isoformat()}")}
+def shard_of(account: str, shards: int) -> int:
+    return int.from_bytes(hashlib.blake2b(account.encode(), digest_size=4).digest(), "big") % shards
 
 
-def alert_key(customer_account: str, category: str) -> dict[str, Any]:
-    return {"pk": _av(f"ALERT#{customer_account}"), "sk": _av(f"CATEGORY#{category}")}
+def evidence_pk(hour: datetime, shard: int) -> str:
+    return f"EVIDENCE#{hour.isoformat()}#{shard:03d}"
 
 
-def object_digest(object_id: str) -> str:
-    return hashlib.blake2b(object_id.encode(), digest_size=8).hexdigest()
-
-
-def counter_update(table: str, object_ids: Sequence[str], delta: WindowDelta, expires_at: int) -> dict[str, Any]:
-    """The UpdateItem request that adds a delta (the sum of some objects' contributions) to its window, on
-    condition that none of those objects was added to it before."""
-    names = {"#prompts": "prompts", "#kind": "kind", "#applied": "applied_objects"}
-    names |= {f"#{label}": label for label in LABELS}
-    digests = [object_digest(object_id) for object_id in object_ids]
-    values: dict[str, Any] = {
-        ":prompts": _av(delta.prompts),
-        ":kind": _av("window"),
-        ":account": _av(delta.customer_account),
-        ":start": _av(delta.window_start.isoformat()),
-        ":expires": _av(expires_at),
-        ":digests": _av(set(digests)),
-    } | {f":{label}": _av(delta.by_label[label]) for label in LABELS}
-    values |= {f":d{index}": _av(digest) for index, digest in enumerate(digests)}
-    additions = ["#prompts :prompts", "#applied :digests"] + [f"#{label} :{label}" for label in LABELS]
-    for attribute, members in (
-        ("toolsets", delta.toolsets),
-        ("network_prefixes", delta.network_prefixes),
-        ("user_agents", delta.user_agents),
-    ):
-        if members:  # DynamoDB has no empty sets
-            names[f"#{attribute}"] = attribute
-            values[f":{attribute}"] = _av(set(members))
-            additions.append(f"#{attribute} :{attribute}")
-    none_applied = " AND ".join(f"NOT contains(#applied, :d{index})" for index in range(len(digests)))
-    return {
-        "TableName": table,
-        "Key": window_key(delta.customer_account, delta.window_start),
-        "UpdateExpression": "SET #kind = :kind, customer_account = :account, window_start = :start, "
-        "expires_at = :expires ADD " + ", ".join(additions),
-        "ConditionExpression": f"attribute_not_exists(#applied) OR ({none_applied})",
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": values,
-        "ReturnValues": "ALL_NEW",
-    }
-
-
-def _window_counts(customer_account: str, window_start: datetime, item: dict[str, Any]) -> WindowCounts:
-    return WindowCounts(
-        customer_account=customer_account,
-        window_start=window_start,
-        prompts=int(item.get("prompts", 0)),
-        by_label={label: int(item.get(label, 0)) for label in LABELS},
-        distinct_toolsets=len(item.get("toolsets", ())),
-        network_prefixes=sorted(item.get("network_prefixes", ())),
-        user_agents=sorted(item.get("user_agents", ())),
-    )
+def _query_all(client: Any, **request: Any) -> Iterable[dict[str, Any]]:
+    paginator = client.get_paginator("query")
+    for page in paginator.paginate(**request):
+        yield from page["Items"]
 
 
 @dataclass(frozen=True)
-class DynamoCounterStore:
+class DynamoEvidenceStore:
     client: Any
     table: str
-    window_seconds: int
+    shards: int
     retention: timedelta
 
-    def add(self, contributions: Sequence[Contribution], total: WindowDelta) -> WindowCounts:
-        """One conditional update for the whole batch; if some object was already counted (a redelivery),
-        one conditional update per object, so each is counted exactly once."""
-        first = contributions[0].delta
-        item = self._add_once([c.object_id for c in contributions], total)
-        if item is None and len(contributions) > 1:
-            for contribution in contributions:
-                item = self._add_once([contribution.object_id], contribution.delta) or item
-        if item is None:
-            key = window_key(first.customer_account, first.window_start)
-            item = self.client.get_item(TableName=self.table, Key=key, ConsistentRead=True)["Item"]
-        return _window_counts(first.customer_account, first.window_start, _item(item))
+    def put(self, items: Sequence[HourEvidence]) -> None:
+        """Writes evidence items (25 per batch request; unprocessed items are re-sent by boto3's BatchWriter)."""
+        with BatchWriter(self.table, self.client, flush_amount=25, overwrite_by_pkeys=["pk", "sk"]) as batch:
+            for item in items:
+                batch.put_item(
+                    {
+                        "pk": _av(evidence_pk(item.hour, shard_of(item.account, self.shards))),
+                        "sk": _av(f"{item.account}#{item.source}"),
+                        "evidence": _av(item.model_dump_json(exclude_defaults=True)),
+                        "expires_at": _av(int((item.hour + self.retention).timestamp())),
+                    }
+                )
 
-    def _add_once(self, object_ids: Sequence[str], delta: WindowDelta) -> dict[str, Any] | None:
-        """The window item after the update, or None when one of the objects had been counted already."""
-        expires_at = int((delta.window_start + timedelta(seconds=self.window_seconds) + self.retention).timestamp())
-        try:
-            response = self.client.update_item(**counter_update(self.table, object_ids, delta, expires_at))
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return None
-            raise
-        attributes: dict[str, Any] = response["Attributes"]
-        return attributes
+    def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
+        """Moves the watermark's first hour back and its latest event time forward (each only if it moves)."""
+        key = {"pk": _av("CORRELATOR"), "sk": _av("WATERMARK")}
+        for attribute, value, comparison in (("first_hour", first_hour, ">"), ("latest", latest, "<")):
+            try:
+                self.client.update_item(
+                    TableName=self.table,
+                    Key=key,
+                    UpdateExpression="SET #a = :v",
+                    ConditionExpression=f"attribute_not_exists(#a) OR #a {comparison} :v",
+                    ExpressionAttributeNames={"#a": attribute},
+                    ExpressionAttributeValues={":v": _av(value.isoformat())},
+                )
+            except ClientError as error:
+                if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                    raise
 
-    def record_finding(self, finding: Finding) -> AlertState:
-        key = alert_key(finding.customer_account, finding.category)
-        self.client.update_item(
-            TableName=self.table,
-            Key=key,
-            UpdateExpression="SET #kind = :kind, customer_account = :account, category = :category, "
-            "windows = if_not_exists(windows, :empty)",
-            ExpressionAttributeNames={"#kind": "kind"},
-            ExpressionAttributeValues={
-                ":kind": _av("alert"),
-                ":account": _av(finding.customer_account),
-                ":category": _av(finding.category),
-                ":empty": {"M": {}},
-            },
+    def watermark(self) -> Watermark | None:
+        response = self.client.get_item(
+            TableName=self.table, Key={"pk": _av("CORRELATOR"), "sk": _av("WATERMARK")}, ConsistentRead=True
         )
-        response = self.client.update_item(
-            TableName=self.table,
-            Key=key,
-            UpdateExpression="SET windows.#window = :suspicious",
-            ExpressionAttributeNames={"#window": finding.window_start.isoformat()},
-            ExpressionAttributeValues={":suspicious": _av(finding.window_suspicious)},
-            ReturnValues="ALL_NEW",
-        )
-        item = _item(response["Attributes"])
-        return AlertState(
-            customer_account=finding.customer_account,
-            category=finding.category,
-            windows={datetime.fromisoformat(start): int(count) for start, count in item["windows"].items()},
-            published_severity=item.get("published_severity"),
-        )
+        item = _plain(response.get("Item", {}))
+        if "latest" not in item or "first_hour" not in item:
+            return None
+        return Watermark(first_hour=item["first_hour"], latest=item["latest"])
 
-    def claim_publication(self, state: AlertState, new_severity: Severity) -> bool:
-        if state.published_severity is None:
-            condition, values = "attribute_not_exists(published_severity)", {}
-        else:
-            condition, values = "published_severity = :old", {":old": _av(state.published_severity)}
-        try:
-            self.client.update_item(
+    def hour(self, hour: datetime) -> list[HourEvidence]:
+        items: list[HourEvidence] = []
+        for shard in range(self.shards):
+            for raw in _query_all(
+                self.client,
                 TableName=self.table,
-                Key=alert_key(state.customer_account, state.category),
-                UpdateExpression="SET published_severity = :new",
-                ConditionExpression=condition,
-                ExpressionAttributeValues={":new": _av(new_severity), **values},
-            )
-        except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": _av(evidence_pk(hour, shard))},
+                ConsistentRead=True,
+            ):
+                items.append(HourEvidence.model_validate_json(raw["evidence"]["S"]))
+        return items
 
-    def release_publication(self, state: AlertState, claimed: Severity) -> None:
-        key = alert_key(state.customer_account, state.category)
-        if state.published_severity is None:
-            update, values = "REMOVE published_severity", {":claimed": _av(claimed)}
-        else:
-            update = "SET published_severity = :old"
-            values = {":claimed": _av(claimed), ":old": _av(state.published_severity)}
-        self.client.update_item(
-            TableName=self.table,
-            Key=key,
-            UpdateExpression=update,
-            ConditionExpression="published_severity = :claimed",
-            ExpressionAttributeValues=values,
+
+def _head_item(incident: Incident, expires_at: int) -> dict[str, Any]:
+    head = incident.model_dump_json(exclude={"members", "member_reasons"})
+    return {
+        "pk": _av("INCIDENTS"),
+        "sk": _av(incident.uid),
+        "status": _av(incident.status),
+        "incident": _av(head),
+        "member_items": _av(-(-len(incident.members) // MEMBERS_PER_ITEM)),
+        "expires_at": _av(expires_at),
+    }
+
+
+@dataclass(frozen=True)
+class DynamoIncidentStore:
+    client: Any
+    table: str
+    retention: timedelta
+
+    def state(self) -> CorrelatorState:
+        response = self.client.get_item(
+            TableName=self.table, Key={"pk": _av("CORRELATOR"), "sk": _av("STATE")}, ConsistentRead=True
         )
+        if "Item" not in response:
+            return CorrelatorState()
+        return CorrelatorState.model_validate_json(response["Item"]["state"]["S"])
+
+    def open_incidents(self) -> dict[str, Incident]:
+        incidents: dict[str, Incident] = {}
+        for raw in _query_all(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            FilterExpression="#status = :open",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":pk": _av("INCIDENTS"), ":open": _av("open")},
+            ConsistentRead=True,
+        ):
+            incident = Incident.model_validate_json(raw["incident"]["S"])
+            reasons = self._members(incident.uid, int(raw["member_items"]["N"]))
+            incident.members = set(reasons)
+            incident.member_reasons = reasons
+            incidents[incident.uid] = incident
+        return incidents
+
+    def _members(self, uid: str, items: int) -> dict[str, str]:
+        reasons: dict[str, str] = {}
+        for raw in _query_all(
+            self.client,
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": _av(f"INCIDENT#{uid}")},
+            ConsistentRead=True,
+        ):
+            if int(raw["sk"]["S"].removeprefix("MEMBERS#")) < items:
+                reasons.update(json.loads(raw["members"]["S"]))
+        return reasons
+
+    def commit(
+        self,
+        hour: datetime,
+        expected: CorrelatorState,
+        state: CorrelatorState,
+        incidents: Sequence[Incident],
+        outbox: Sequence[OutboxEntry],
+    ) -> None:
+        expires_at = int((hour + self.retention).timestamp())
+        with BatchWriter(self.table, self.client, flush_amount=25, overwrite_by_pkeys=["pk", "sk"]) as batch:
+            for incident in incidents:
+                members = sorted(incident.members)
+                for index in range(0, len(members), MEMBERS_PER_ITEM):
+                    chunk = {
+                        account: incident.member_reasons.get(account, "")
+                        for account in members[index : index + MEMBERS_PER_ITEM]
+                    }
+                    batch.put_item(
+                        {
+                            "pk": _av(f"INCIDENT#{incident.uid}"),
+                            "sk": _av(f"MEMBERS#{index // MEMBERS_PER_ITEM:05d}"),
+                            "members": _av(json.dumps(chunk, sort_keys=True)),
+                            "expires_at": _av(expires_at),
+                        }
+                    )
+        heads = [{"Put": {"TableName": self.table, "Item": _head_item(i, expires_at)}} for i in incidents]
+        puts = [
+            {
+                "Put": {
+                    "TableName": self.table,
+                    "Item": {
+                        "pk": _av("OUTBOX"),
+                        "sk": _av(entry.key),
+                        "entry": _av(entry.model_dump_json()),
+                        "expires_at": _av(expires_at),
+                    },
+                }
+            }
+            for entry in outbox
+        ] + heads
+        if expected.next_hour is None:
+            condition, values = "attribute_not_exists(#state)", {}
+        else:
+            condition, values = "next_hour = :expected", {":expected": _av(expected.next_hour.isoformat())}
+        assert state.next_hour is not None
+        advance = {
+            "Put": {
+                "TableName": self.table,
+                "Item": {
+                    "pk": _av("CORRELATOR"),
+                    "sk": _av("STATE"),
+                    "state": _av(state.model_dump_json()),
+                    "next_hour": _av(state.next_hour.isoformat()),
+                },
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#state": "state"} if not values else None,
+                "ExpressionAttributeValues": values or None,
+            }
+        }
+        advance["Put"] = {name: value for name, value in advance["Put"].items() if value is not None}
+        # More than 99 changes in one hour do not fit one transaction with the state: the first ones go ahead
+        # on their own. A crash between those transactions repeats the hour over the incidents already
+        # written, which can add one revision to them (never a lost finding: the outbox is written first).
+        room = TRANSACTION_ACTIONS - 1
+        while len(puts) > room:
+            self.client.transact_write_items(TransactItems=puts[:TRANSACTION_ACTIONS])
+            puts = puts[TRANSACTION_ACTIONS:]
+        self.client.transact_write_items(TransactItems=[*puts, advance])
+
+    def outbox(self) -> list[OutboxEntry]:
+        return [
+            OutboxEntry.model_validate_json(raw["entry"]["S"])
+            for raw in _query_all(
+                self.client,
+                TableName=self.table,
+                KeyConditionExpression="pk = :pk",
+                ExpressionAttributeValues={":pk": _av("OUTBOX")},
+                ConsistentRead=True,
+            )
+        ]
+
+    def acknowledge(self, entry: OutboxEntry) -> None:
+        self.client.delete_item(TableName=self.table, Key={"pk": _av("OUTBOX"), "sk": _av(entry.key)})

@@ -1,1 +1,1 @@
-"""The aggregate stage: verdicts become per-account, per-window counters, and counters become alerts."""
+"""The aggregate stage: verdicts become bounded per-account, per-hour evidence in the state table."""

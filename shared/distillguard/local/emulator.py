@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from distillguard.adapters.clients import check_dynamodb_limits
 from distillguard.local.provision import LOCAL_REGION
 
 _TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
@@ -22,8 +23,11 @@ class Endpoint:
 
 @contextmanager
 def aws_endpoint() -> Iterator[Endpoint]:
-    """Yields the endpoint boto3 will use, with AWS_ENDPOINT_URL, region and credentials set for the process."""
+    """Yields the endpoint boto3 will use, with AWS_ENDPOINT_URL, region and credentials set for the process.
+    Every DynamoDB request made meanwhile is checked against DynamoDB's documented limits, which neither moto
+    nor LocalStack enforce."""
     os.environ.setdefault("AWS_DEFAULT_REGION", LOCAL_REGION)
+    check_dynamodb_limits()
     external = os.environ.get("AWS_ENDPOINT_URL")
     if external:
         for name, value in _TEST_CREDENTIALS.items():

@@ -1,5 +1,5 @@
 """The whole pipeline on the emulator: provision from the template, drop log files in the bucket, drive the
-handlers until every queue is empty, and read back alerts and counts."""
+handlers until every queue is empty, run the scheduled correlator, and read back findings and counts."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from distillguard.adapters.clients import client
 from distillguard.adapters.s3 import ObjectStore
-from distillguard.aggregation.alerts import AlertMessage
 from distillguard.classification import ClassificationReport
+from distillguard.findings import PublishedFinding
 from distillguard.local.emulator import Endpoint, aws_endpoint
 from distillguard.local.provision import Deployment, Provisioner
 from distillguard.local.runner import EventSourceMappings
@@ -33,7 +33,8 @@ class ReplaySummary(BaseModel):
     records_quarantined: int
     prompts_classified: int
     by_label: dict[Label, int]
-    alerts: int
+    findings: int = Field(description="finding messages published (creates, updates and closes)")
+    incidents: int = Field(description="distinct finding uids")
     objects: int
     quarantine_reasons: dict[str, int]
     dead_lettered_messages: int
@@ -55,14 +56,14 @@ def log_files(folder: Path) -> list[Path]:
 
 class LocalPipeline:
     def __init__(
-        self, deployment: Deployment, mappings: EventSourceMappings, alert_tap_url: str, manifests_prefix: str
+        self, deployment: Deployment, mappings: EventSourceMappings, finding_tap_url: str, manifests_prefix: str
     ):
         self.deployment = deployment
         self.manifests_prefix = manifests_prefix
         self.mappings = mappings
-        self.alert_tap_url = alert_tap_url
+        self.finding_tap_url = finding_tap_url
         self.objects = ObjectStore(client("s3"), deployment.bucket)
-        self.alerts: list[AlertMessage] = []
+        self.findings: list[PublishedFinding] = []
 
     def drop(self, folder: Path) -> int:
         files = log_files(folder)
@@ -76,16 +77,19 @@ class LocalPipeline:
             list(pool.map(upload, files))
         return len(files)
 
-    def run(self) -> list[AlertMessage]:
-        """Drains every queue and returns the alerts published meanwhile (self.alerts keeps them all)."""
+    def run(self, *, flush: bool = True) -> list[PublishedFinding]:
+        """Drains every queue, runs the correlator (closing the last partial hour when `flush`), and returns the
+        findings published meanwhile, in publication order (self.findings keeps them all)."""
         self.mappings.drain()
+        self.mappings.run_scheduled(flush=flush)
         sqs = client("sqs")
-        published: list[AlertMessage] = []
-        while messages := sqs.receive_message(QueueUrl=self.alert_tap_url, MaxNumberOfMessages=10).get("Messages"):
+        published: list[PublishedFinding] = []
+        while messages := sqs.receive_message(QueueUrl=self.finding_tap_url, MaxNumberOfMessages=10).get("Messages"):
             for message in messages:
-                published.append(AlertMessage.model_validate_json(message["Body"]))
-                sqs.delete_message(QueueUrl=self.alert_tap_url, ReceiptHandle=message["ReceiptHandle"])
-        self.alerts += published
+                published.append(PublishedFinding.from_message(message["Body"]))
+                sqs.delete_message(QueueUrl=self.finding_tap_url, ReceiptHandle=message["ReceiptHandle"])
+        published.sort(key=lambda finding: (finding.time, finding.uid, finding.revision))
+        self.findings += published
         return published
 
     def summary(self, elapsed_seconds: float) -> ReplaySummary:
@@ -118,7 +122,8 @@ class LocalPipeline:
             records_quarantined=sum(report.quarantined for report in validate_reports),
             prompts_classified=sum(report.prompts for report in classify_reports),
             by_label={label: by_label[label] for label in LABELS},
-            alerts=len(self.alerts),
+            findings=len(self.findings),
+            incidents=len({finding.uid for finding in self.findings}),
             objects=len(validate_reports),
             quarantine_reasons=dict(reasons.most_common()),
             dead_lettered_messages=dead,
@@ -144,9 +149,9 @@ def local_environment(deployment: Deployment) -> dict[str, str]:
     return environment
 
 
-def subscribe_alert_tap(deployment: Deployment, stack_name: str) -> str:
+def subscribe_finding_tap(deployment: Deployment, stack_name: str) -> str:
     sqs, sns = client("sqs"), client("sns")
-    url = sqs.create_queue(QueueName=f"{stack_name}-alert-tap")["QueueUrl"]
+    url = sqs.create_queue(QueueName=f"{stack_name}-finding-tap")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     sns.subscribe(
         TopicArn=deployment.topic_arn,
@@ -170,13 +175,14 @@ def local_pipeline(
             stack_name = f"{stack_name}-{run}"
             overrides.setdefault("BucketNamePrefix", f"dg-{run}")
         deployment = Provisioner(client, TEMPLATE, stack_name, overrides).deploy()
-        alert_tap = subscribe_alert_tap(deployment, stack_name)
+        finding_tap = subscribe_finding_tap(deployment, stack_name)
         environment = local_environment(deployment)
         mappings = EventSourceMappings(deployment, client, environment)
-        yield endpoint, LocalPipeline(deployment, mappings, alert_tap, environment["MANIFESTS_PREFIX"])
+        yield endpoint, LocalPipeline(deployment, mappings, finding_tap, environment["MANIFESTS_PREFIX"])
 
 
-def write_alerts(alerts: list[AlertMessage], path: Path) -> None:
+def write_findings(findings: list[PublishedFinding], path: Path) -> None:
+    """One JSON message per line, exactly as published to SNS."""
     with path.open("w", encoding="utf-8") as handle:
-        for alert in alerts:
-            handle.write(alert.to_json() + "\n")
+        for finding in findings:
+            handle.write(finding.message + "\n")

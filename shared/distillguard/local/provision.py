@@ -47,6 +47,7 @@ class Deployment:
     dead_letter_queue_urls: list[str]
     functions: dict[str, FunctionSpec]
     resolver: Resolver
+    scheduled_functions: list[str]  # functions an EventBridge schedule invokes (correlate)
 
 
 class Provisioner:
@@ -85,6 +86,7 @@ class Provisioner:
                 if logical_id.endswith("DeadLetterQueue")
             ],
             functions=functions,
+            scheduled_functions=self._scheduled_functions(),
             resolver=self.resolver,
         )
 
@@ -195,6 +197,13 @@ class Provisioner:
                 environment={name: str(value) for name, value in self.resolver.resolve(variables).items()},
             )
         return specs
+
+    def _scheduled_functions(self) -> list[str]:
+        return [
+            logical_id
+            for logical_id, resource in resources_of_type(self.template, "AWS::Serverless::Function").items()
+            if any(event["Type"] == "Schedule" for event in resource["Properties"].get("Events", {}).values())
+        ]
 
     def _event_sources(self) -> list[EventSource]:
         sources = []

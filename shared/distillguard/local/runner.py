@@ -80,6 +80,20 @@ def sqs_event(messages: list[dict[str, Any]], source: EventSource) -> dict[str, 
     }
 
 
+def scheduled_event(function_id: str) -> dict[str, Any]:
+    return {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "123456789012",
+        "time": "1970-01-01T00:00:00Z",  # the correlator ignores the wall clock: it follows the watermark
+        "region": LOCAL_REGION,
+        "resources": [f"arn:aws:events:{LOCAL_REGION}:123456789012:rule/{function_id}-schedule"],
+        "detail": {},
+    }
+
+
 @dataclass
 class DeliveryStats:
     invocations: int = 0
@@ -105,6 +119,14 @@ class EventSourceMappings:
             if delivered == 0 and self._all_empty():
                 return
         raise RuntimeError("queues did not drain")
+
+    def run_scheduled(self, *, flush: bool) -> None:
+        """Invokes every scheduled function once with EventBridge's scheduled-event shape, as its rule would;
+        `flush` asks the correlator to close the last, partial hour (the end of a backfill)."""
+        for function_id in self.deployment.scheduled_functions:
+            context = LocalLambdaContext(function_name=function_id)
+            self.handlers[function_id](scheduled_event(function_id) | {"flush": flush}, context)
+            metrics.clear_metrics()
 
     def _receive_batch(self, source: EventSource) -> list[dict[str, Any]]:
         """Up to BatchSize messages, gathered ten at a time as Lambda's poller does."""

@@ -1,0 +1,51 @@
+"""Correlate: on a schedule (EventBridge), processes every event-time hour the watermark has closed: links
+accounts into campaigns, keeps one incident per campaign, and publishes OCSF Detection Findings to SNS through
+an outbox. Invoke it with {"flush": true} at the end of a backfill to close the last, partial hour."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from distillguard.adapters.clients import client
+from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore
+from distillguard.adapters.sns import SnsFindingPublisher
+from distillguard.config import CorrelateSettings
+from distillguard.correlation.service import Correlator
+from distillguard.correlation.settings import correlator_rules
+from distillguard.observability import logger, metrics
+
+settings = CorrelateSettings()  # type: ignore[call-arg]  # read from the environment
+detection, notification = correlator_rules(settings)
+correlator = Correlator(
+    evidence=DynamoEvidenceStore(
+        client("dynamodb"), settings.table_name, shards=settings.evidence_shards, retention=timedelta(days=1)
+    ),
+    store=DynamoIncidentStore(
+        client("dynamodb"), settings.table_name, retention=timedelta(days=settings.incident_retention_days)
+    ),
+    publisher=SnsFindingPublisher(client("sns"), settings.topic_arn),
+    detection=detection,
+    notification=notification,
+    lateness=timedelta(seconds=settings.lateness_seconds),
+)
+
+
+@logger.inject_lambda_context
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    report = correlator.run(flush=bool(event.get("flush", False)))
+    logger.info(
+        "correlated",
+        extra={
+            "hours": [hour.isoformat() for hour in report.hours],
+            "detections": report.detections,
+            "findings_published": len(report.published),
+        },
+    )
+    metrics.add_metric(name="HoursCorrelated", unit=MetricUnit.Count, value=len(report.hours))
+    metrics.add_metric(name="FindingsPublished", unit=MetricUnit.Count, value=len(report.published))
+    return {"hours": len(report.hours), "findings_published": len(report.published)}

@@ -1,0 +1,83 @@
+"""In-memory implementations of the evidence, incident and publisher ports: the same contracts as the DynamoDB
+and SNS adapters (idempotent evidence puts, a state commit refused when another run moved it on, an outbox kept
+until acknowledged), for unit tests and in-process runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from distillguard.correlation.evidence import HourEvidence
+from distillguard.correlation.incidents import Incident
+from distillguard.correlation.service import CorrelatorState, OutboxEntry, Watermark
+
+
+class StateConflict(RuntimeError):
+    """Another correlator committed this hour first."""
+
+
+@dataclass
+class MemoryEvidenceStore:
+    items: dict[tuple[datetime, str, str], HourEvidence] = field(default_factory=dict)
+    first_hour: datetime | None = None
+    latest: datetime | None = None
+
+    def put(self, items: Sequence[HourEvidence]) -> None:
+        for item in items:
+            self.items[(item.hour, item.account, item.source)] = item.model_copy(deep=True)
+
+    def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
+        self.first_hour = min(self.first_hour or first_hour, first_hour)
+        self.latest = max(self.latest or latest, latest)
+
+    def watermark(self) -> Watermark | None:
+        if self.first_hour is None or self.latest is None:
+            return None
+        return Watermark(first_hour=self.first_hour, latest=self.latest)
+
+    def hour(self, hour: datetime) -> list[HourEvidence]:
+        return [item for (start, _, _), item in sorted(self.items.items()) if start == hour]
+
+
+@dataclass
+class MemoryIncidentStore:
+    current: CorrelatorState = field(default_factory=CorrelatorState)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    pending: dict[str, OutboxEntry] = field(default_factory=dict)
+
+    def state(self) -> CorrelatorState:
+        return self.current.model_copy(deep=True)
+
+    def open_incidents(self) -> dict[str, Incident]:
+        return {uid: i.model_copy(deep=True) for uid, i in self.incidents.items() if i.status == "open"}
+
+    def commit(
+        self,
+        hour: datetime,
+        expected: CorrelatorState,
+        state: CorrelatorState,
+        incidents: Sequence[Incident],
+        outbox: Sequence[OutboxEntry],
+    ) -> None:
+        if self.current.next_hour != expected.next_hour:
+            raise StateConflict(f"state moved on to {self.current.next_hour}, expected {expected.next_hour}")
+        for incident in incidents:
+            self.incidents[incident.uid] = incident.model_copy(deep=True)
+        for entry in outbox:
+            self.pending[entry.key] = entry
+        self.current = state.model_copy(deep=True)
+
+    def outbox(self) -> list[OutboxEntry]:
+        return [self.pending[key] for key in sorted(self.pending)]
+
+    def acknowledge(self, entry: OutboxEntry) -> None:
+        self.pending.pop(entry.key, None)
+
+
+@dataclass
+class MemoryPublisher:
+    messages: list[OutboxEntry] = field(default_factory=list)
+
+    def publish(self, entry: OutboxEntry) -> None:
+        self.messages.append(entry)

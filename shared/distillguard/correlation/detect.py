@@ -1,0 +1,348 @@
+"""Campaign detection over one horizon: which accounts act together, and which groups (or lone accounts)
+look like harvesting. Pure functions over account profiles; no storage, no clock.
+
+Why this shape (see the README's "How clusters are found"):
+- Content first. Only accounts whose own traffic is at least `account_min_share` harvesting (by the
+  classifier) can be linked: a company behind one NAT shares a /24 and a system prompt but sends ordinary
+  prompts, so it never enters the graph.
+- Links: accounts are joined through keys seen in their suspicious requests: a harvesting template (one whose
+  requests are mostly harvesting across all accounts), and composite keys pairing two kinds of evidence:
+  (template, network), (template, 5-minute bucket), (network, 5-minute bucket) and (network, agentic). Sharing
+  one /24, or one ordinary phrasing, never links anyone.
+- A group must show coordination. A connected group is flagged only when, besides harvesting content, it shows
+  at least `cluster_min_signals` of: shared templates (a few scaffolds over many problems), shared egress
+  networks, synchronised bursts (members firing in the same minutes and quiet outside them), toolset churn
+  (many distinct synthetic toolsets where a real app reuses a few), and a pivot to a newly released model.
+- Lone accounts (a bulk harvester, a model hopper) are groups of one with their own, stricter thresholds:
+  sustained volume over many hours, or both harvesting categories at once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from distillguard.correlation.profile import MINUTES_PER_HOUR, AccountProfile
+from distillguard.records import SUSPICIOUS_LABELS, Label
+
+BUCKET_MINUTES = 5
+BURST_WINDOW_MINUTES = 5
+BURST_MIN_MEMBERS = 5
+BURST_MIN_SHARE = 0.6
+Signal = Literal["shared_templates", "shared_networks", "synchronised_bursts", "toolset_churn", "model_pivot"]
+DetectionKind = Literal["cluster", "account"]
+
+
+class DetectionRules(BaseModel):
+    """Thresholds of detection; each is a template parameter (see template.yaml's Correlation* parameters)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    horizon_hours: int = 24
+    account_min_suspicious: int = 1
+    account_min_share: float = 0.3
+    template_min_purity: float = 0.6
+    cluster_min_members: int = 3
+    cluster_min_suspicious: int = 8
+    cluster_min_share: float = 0.35
+    cluster_min_signals: int = 2
+    member_strong_suspicious: int = 3
+    lone_min_suspicious: int = 150
+    lone_min_share: float = 0.5
+    lone_min_hours: int = 6
+    mixed_min_suspicious: int = 20
+    mixed_min_share: float = 0.6
+    mixed_min_category_share: float = 0.25
+    new_model_after_hours: int = 6
+    new_model_recent_hours: int = 72
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A group of accounts (or one account) that looks like one harvesting operation at this hour."""
+
+    kind: DetectionKind
+    members: frozenset[str]
+    category: Label
+    signals: dict[Signal, float]
+    suspicious: int
+    prompts: int
+    by_label: dict[str, int]
+    templates: dict[str, int]
+    networks: dict[str, int]
+    user_agents: dict[str, int]
+    models: dict[str, int]
+    new_models: tuple[str, ...]
+    first_seen: datetime
+    last_seen: datetime
+    member_evidence: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def share(self) -> float:
+        return self.suspicious / self.prompts if self.prompts else 0.0
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self.parent.setdefault(item, item)
+        while parent != self.parent[parent]:
+            self.parent[parent] = self.parent[self.parent[parent]]
+            parent = self.parent[parent]
+        self.parent[item] = parent
+        return parent
+
+    def union(self, first: str, second: str) -> None:
+        a, b = self.find(first), self.find(second)
+        if a != b:
+            self.parent[max(a, b)] = min(a, b)  # deterministic roots
+
+    def groups(self) -> list[list[str]]:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for item in self.parent:
+            grouped[self.find(item)].append(item)
+        return [sorted(members) for members in grouped.values()]
+
+
+def template_purity(all_profiles: Iterable[AccountProfile]) -> dict[str, float]:
+    """Per template fingerprint, the share of its requests (across every account) labelled harvesting: an app's
+    system prompt used by thousands of ordinary requests is not a harvesting scaffold even if a few of its
+    requests were misread."""
+    suspicious: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for profile in all_profiles:
+        suspicious.update(profile.suspicious_fingerprints)
+        total.update(profile.fingerprints)
+    return {fp: count / max(total[fp], count) for fp, count in suspicious.items()}
+
+
+def new_models(models_first_seen: Mapping[str, datetime], data_start: datetime, hour: datetime, rules: DetectionRules):
+    """Model ids first seen well after the data began and recently: a release that a campaign pivots to."""
+    after = data_start + timedelta(hours=rules.new_model_after_hours)
+    recent = hour - timedelta(hours=rules.new_model_recent_hours)
+    return {model for model, first in models_first_seen.items() if first >= after and first >= recent}
+
+
+def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, set[str]]:
+    """The account's composite keys, by kind."""
+    templates = [fp for fp in profile.suspicious_fingerprints if fp in pure_templates]
+    networks = list(profile.networks)
+    buckets = sorted({minute // BUCKET_MINUTES for minute in profile.minutes})
+    # Network + agentic links a swarm that rotates through synthetic toolsets; for chain-of-thought a shared
+    # /24 alone is everyday (privacy relays, campuses), so that pairing is not a link.
+    categories = ["agentic_extraction"] if profile.by_label["agentic_extraction"] else []
+    return {
+        "template": set(templates),
+        "template+network": {f"{t}|{n}" for t in templates for n in networks},
+        "template+timing": {f"{t}|{b}" for t in templates for b in buckets},
+        "network+timing": {f"{n}|{b}" for n in networks for b in buckets},
+        "network+category": {f"{n}|{c}" for n in networks for c in categories},
+    }
+
+
+def _linked_groups(candidates: Sequence[AccountProfile], pure_templates: set[str]):
+    """Connected groups of candidate accounts, and per account the kinds of key that link it to others."""
+    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for profile in candidates:
+        for kind, keys in _link_keys(profile, pure_templates).items():
+            for key in keys:
+                holders[(kind, key)].append(profile.account)
+    union = _UnionFind()
+    link_kinds: dict[str, set[str]] = defaultdict(set)
+    for (kind, _), accounts in holders.items():
+        if len(accounts) < 2:
+            continue
+        for account in accounts:
+            union.union(accounts[0], account)
+            link_kinds[account].add(kind)
+    return [group for group in union.groups() if len(group) > 1], link_kinds
+
+
+def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int]:
+    """How much of the members' activity falls in shared bursts, and in how many hours such a burst happened.
+
+    Per event-time hour with at least `BURST_MIN_MEMBERS` active members: the densest 5-minute window by
+    distinct members. It is a burst when it holds most of that hour's active members (`BURST_MIN_SHARE`) and
+    most of their active minutes: hydra members fire in the same few minutes and are quiet in between; a class
+    of students online the same evening, developers each running their own agent loop, or accounts on a
+    round-robin do not fire together beyond chance. Returns the share of active minutes inside bursts (over the
+    hours considered) and the number of burst hours."""
+    by_hour: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for profile in members:
+        for minute in profile.minutes:
+            by_hour[minute // MINUTES_PER_HOUR][profile.account].append(minute % MINUTES_PER_HOUR)
+    inside = total = 0
+    burst_hours = 0
+    for accounts in by_hour.values():
+        if len(accounts) < BURST_MIN_MEMBERS:
+            continue
+        best_start, best_members = 0, 0
+        for start in range(MINUTES_PER_HOUR - BURST_WINDOW_MINUTES + 1):
+            end = start + BURST_WINDOW_MINUTES
+            active = sum(1 for minutes in accounts.values() if any(start <= m < end for m in minutes))
+            if active > best_members:
+                best_start, best_members = start, active
+        window = range(best_start, best_start + BURST_WINDOW_MINUTES)
+        hour_inside = sum(1 for minutes in accounts.values() for m in minutes if m in window)
+        hour_total = sum(len(minutes) for minutes in accounts.values())
+        inside += hour_inside
+        total += hour_total
+        if best_members >= BURST_MIN_SHARE * len(accounts) and hour_inside >= BURST_MIN_SHARE * hour_total:
+            burst_hours += 1
+    return (inside / total if total else 0.0), burst_hours
+
+
+def _group_signals(
+    members: Sequence[AccountProfile], pure_templates: set[str], fresh_models: set[str]
+) -> dict[Signal, float]:
+    suspicious = sum(profile.suspicious for profile in members) or 1
+    template_accounts: Counter[str] = Counter()
+    network_accounts: Counter[str] = Counter()
+    for profile in members:
+        template_accounts.update(fp for fp in profile.suspicious_fingerprints if fp in pure_templates)
+        network_accounts.update(set(profile.networks))
+    shared_templates = {fp for fp, count in template_accounts.items() if count >= 3}
+    in_shared_templates = sum(
+        count for profile in members for fp, count in profile.suspicious_fingerprints.items() if fp in shared_templates
+    )
+    shared_networks = {net for net, count in network_accounts.items() if count >= 2}
+    on_shared_networks = sum(1 for profile in members if shared_networks & set(profile.networks))
+    synchrony, burst_hours = _synchrony(members)
+    agentic = sum(profile.by_label["agentic_extraction"] for profile in members)
+    toolsets = len(set().union(*(profile.toolsets for profile in members)))
+    on_new_models = sum(
+        count for profile in members for model, count in profile.suspicious_models.items() if model in fresh_models
+    )
+    signals: dict[Signal, float] = {}
+    template_share = in_shared_templates / suspicious
+    if template_share >= 0.5:
+        signals["shared_templates"] = round(template_share, 3)
+    network_share = on_shared_networks / len(members)
+    if network_share >= 0.5:
+        signals["shared_networks"] = round(network_share, 3)
+    if synchrony >= BURST_MIN_SHARE and burst_hours >= 2:
+        signals["synchronised_bursts"] = round(synchrony, 3)
+    if agentic >= 6 and toolsets / agentic >= 0.5:
+        signals["toolset_churn"] = round(toolsets / agentic, 3)
+    if on_new_models / suspicious >= 0.25:
+        signals["model_pivot"] = round(on_new_models / suspicious, 3)
+    return signals
+
+
+def _detection(
+    kind: DetectionKind,
+    members: Sequence[AccountProfile],
+    signals: dict[Signal, float],
+    fresh_models: set[str],
+    member_evidence: dict[str, str],
+) -> Detection:
+    by_label: Counter[str] = Counter()
+    templates: Counter[str] = Counter()
+    networks: Counter[str] = Counter()
+    user_agents: Counter[str] = Counter()
+    models: Counter[str] = Counter()
+    for profile in members:
+        by_label.update(profile.by_label)
+        templates.update(profile.suspicious_fingerprints)
+        networks.update(profile.networks)
+        user_agents.update(profile.user_agents)
+        models.update(profile.suspicious_models)
+    category = max(SUSPICIOUS_LABELS, key=lambda label: (by_label[label], label))
+    seen = [p.first_seen for p in members if p.first_seen] or [datetime.min]
+    last = [p.last_seen for p in members if p.last_seen] or [datetime.min]
+    return Detection(
+        kind=kind,
+        members=frozenset(profile.account for profile in members),
+        category=category,
+        signals=signals,
+        suspicious=sum(by_label[label] for label in SUSPICIOUS_LABELS),
+        prompts=sum(profile.prompts for profile in members),
+        by_label=dict(by_label),
+        templates=dict(templates.most_common(8)),
+        networks=dict(networks.most_common(8)),
+        user_agents=dict(user_agents.most_common(4)),
+        models=dict(models.most_common(6)),
+        new_models=tuple(sorted(model for model in models if model in fresh_models)),
+        first_seen=min(seen),
+        last_seen=max(last),
+        member_evidence=member_evidence,
+    )
+
+
+def _member_reason(profile: AccountProfile, kinds: set[str], rules: DetectionRules) -> str | None:
+    """Why an account of a flagged group is itself a member, or None when its link is too thin to name it:
+    a template-based link, two kinds of link, or a strongly harvesting account with any link."""
+    template_linked = bool(kinds & {"template+network", "template+timing"})
+    strong = profile.suspicious >= rules.member_strong_suspicious and profile.share >= 0.5
+    if not (template_linked or len(kinds) >= 2 or (strong and kinds)):
+        return None
+    return (
+        f"{profile.suspicious}/{profile.prompts} prompts harvesting ({profile.share:.0%}); "
+        f"linked by {', '.join(sorted(kinds))}"
+    )
+
+
+def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
+    hours = len(profile.suspicious_hours)
+    if (
+        profile.suspicious >= rules.lone_min_suspicious
+        and profile.share >= rules.lone_min_share
+        and hours >= rules.lone_min_hours
+    ):
+        return f"sustained volume: {profile.suspicious} harvesting prompts over {hours} hours ({profile.share:.0%})"
+    cot, agentic = profile.by_label["cot_harvesting"], profile.by_label["agentic_extraction"]
+    if (
+        profile.suspicious >= rules.mixed_min_suspicious
+        and profile.share >= rules.mixed_min_share
+        and hours >= rules.lone_min_hours
+        and min(cot, agentic) >= rules.mixed_min_category_share * profile.suspicious
+    ):
+        return f"both harvesting kinds: {cot} chain-of-thought and {agentic} agentic prompts over {hours} hours"
+    return None
+
+
+def detect(
+    all_profiles: Mapping[str, AccountProfile], fresh_models: set[str], rules: DetectionRules
+) -> list[Detection]:
+    """Every group and lone account that looks like a harvesting operation over this horizon."""
+    purity = template_purity(all_profiles.values())
+    pure_templates = {fp for fp, value in purity.items() if value >= rules.template_min_purity}
+    candidates = [
+        profile
+        for _, profile in sorted(all_profiles.items())
+        if profile.suspicious >= rules.account_min_suspicious and profile.share >= rules.account_min_share
+    ]
+    groups, link_kinds = _linked_groups(candidates, pure_templates)
+    detections: list[Detection] = []
+    in_clusters: set[str] = set()
+    for group in groups:
+        members = [all_profiles[account] for account in group]
+        if len(members) < rules.cluster_min_members:
+            continue
+        suspicious = sum(p.suspicious for p in members)
+        prompts = sum(p.prompts for p in members)
+        if suspicious < rules.cluster_min_suspicious or suspicious / prompts < rules.cluster_min_share:
+            continue
+        signals = _group_signals(members, pure_templates, fresh_models)
+        if len(signals) < rules.cluster_min_signals:
+            continue
+        reasons = {p.account: r for p in members if (r := _member_reason(p, link_kinds[p.account], rules))}
+        kept = [p for p in members if p.account in reasons]
+        if len(kept) < rules.cluster_min_members:
+            continue
+        detections.append(_detection("cluster", kept, signals, fresh_models, reasons))
+        in_clusters.update(reasons)
+    for profile in candidates:
+        if profile.account in in_clusters:
+            continue
+        if reason := _lone_reason(profile, rules):
+            signals = _group_signals([profile], pure_templates, fresh_models)
+            detections.append(_detection("account", [profile], signals, fresh_models, {profile.account: reason}))
+    return detections

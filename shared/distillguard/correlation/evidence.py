@@ -1,0 +1,148 @@
+"""Evidence: what the requests of one log object say about one account in one event-time hour.
+
+The aggregate stage turns verdicts into these items and stores them; correlation merges them over a horizon.
+Every field is bounded (top-k counters, a 60-bit minute bitmap), so an item stays a few KB however many
+requests it summarises. An item is keyed by (hour, account, source object): a redelivered or re-batched
+object writes the same item again, so evidence is counted exactly once without conditions or transactions."""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from distillguard.records import LABELS, SUSPICIOUS_LABELS, Label, Verdict
+
+HOUR = timedelta(hours=1)
+TOP_FINGERPRINTS = 8
+TOP_VALUES = 4
+TOP_TOOLSETS = 16
+SAMPLE_REQUESTS = 3
+USER_AGENT_CHARS = 120
+
+
+def hour_of(timestamp: datetime) -> datetime:
+    return timestamp.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+
+
+def network_prefix(source_ip: str | None) -> str | None:
+    """The /24 (IPv4) or /64 (IPv6) a request came from: hydra clusters share networks, not addresses."""
+    if not source_ip:
+        return None
+    try:
+        address = ipaddress.ip_address(source_ip.strip())
+    except ValueError:
+        return None
+    bits = 24 if address.version == 4 else 64
+    return str(ipaddress.ip_network(f"{address}/{bits}", strict=False))
+
+
+def top(counter: Mapping[str, int], k: int) -> dict[str, int]:
+    """The k largest counts, ties broken by key, so every process truncates the same way."""
+    return dict(sorted(counter.items(), key=lambda item: (-item[1], item[0]))[:k])
+
+
+class HourEvidence(BaseModel):
+    """One account's requests from one source object in one event-time hour."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    account: str
+    hour: datetime
+    source: str = Field(description="digest of the source object the requests came from")
+    prompts: int = 0
+    by_label: dict[Label, int] = Field(default_factory=lambda: dict.fromkeys(LABELS, 0))
+    # Summed classifier probabilities: calibrated scores add up to an expected number of harvesting prompts.
+    score_sums: dict[Label, float] = Field(default_factory=lambda: dict.fromkeys(LABELS, 0.0))
+    models: dict[str, int] = Field(default_factory=dict, description="requests per model id, top-k")
+    fingerprints: dict[str, int] = Field(default_factory=dict, description="all requests per template, top-k")
+    # Everything below describes the suspicious requests only: that is what links accounts into a campaign.
+    suspicious_fingerprints: dict[str, int] = Field(default_factory=dict)
+    suspicious_models: dict[str, int] = Field(default_factory=dict)
+    networks: dict[str, int] = Field(default_factory=dict)
+    user_agents: dict[str, int] = Field(default_factory=dict)
+    minutes: int = Field(default=0, ge=0, description="bit m set when a suspicious request came in minute m")
+    toolsets: list[str] = Field(default_factory=list, description="distinct toolsets of agentic requests, sample")
+    distinct_toolsets: int = 0
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    sample_requests: list[str] = Field(default_factory=list)
+
+    @property
+    def suspicious(self) -> int:
+        return sum(self.by_label[label] for label in SUSPICIOUS_LABELS)
+
+
+class _Builder:
+    """Unbounded tallies for one (account, hour, source), truncated once when the item is built."""
+
+    def __init__(self, account: str, hour: datetime, source: str):
+        self.evidence = HourEvidence(account=account, hour=hour, source=source)
+        self.models: Counter[str] = Counter()
+        self.fingerprints: Counter[str] = Counter()
+        self.suspicious_fingerprints: Counter[str] = Counter()
+        self.suspicious_models: Counter[str] = Counter()
+        self.networks: Counter[str] = Counter()
+        self.user_agents: Counter[str] = Counter()
+        self.toolsets: set[str] = set()
+
+    def add(self, verdict: Verdict) -> None:
+        evidence = self.evidence
+        evidence.prompts += 1
+        evidence.by_label[verdict.label] += 1
+        for label in LABELS:
+            evidence.score_sums[label] += verdict.scores.get(label, 0.0)
+        model = verdict.model or "unknown"
+        self.models[model] += 1
+        self.fingerprints[verdict.template_fingerprint] += 1
+        timestamp = verdict.timestamp
+        if verdict.label not in SUSPICIOUS_LABELS:
+            return
+        self.suspicious_fingerprints[verdict.template_fingerprint] += 1
+        self.suspicious_models[model] += 1
+        if prefix := network_prefix(verdict.source_ip):
+            self.networks[prefix] += 1
+        if verdict.user_agent:
+            self.user_agents[verdict.user_agent[:USER_AGENT_CHARS]] += 1
+        evidence.minutes |= 1 << timestamp.minute
+        if verdict.label == "agentic_extraction" and verdict.toolset_fingerprint:
+            self.toolsets.add(verdict.toolset_fingerprint)
+        evidence.first_seen = min(evidence.first_seen or timestamp, timestamp)
+        evidence.last_seen = max(evidence.last_seen or timestamp, timestamp)
+        if len(evidence.sample_requests) < SAMPLE_REQUESTS:
+            evidence.sample_requests.append(verdict.request_id)
+
+    def build(self) -> HourEvidence:
+        evidence = self.evidence
+        evidence.score_sums = {label: round(value, 4) for label, value in evidence.score_sums.items()}
+        evidence.models = top(self.models, TOP_VALUES)
+        evidence.fingerprints = top(self.fingerprints, TOP_VALUES)
+        evidence.suspicious_fingerprints = top(self.suspicious_fingerprints, TOP_FINGERPRINTS)
+        evidence.suspicious_models = top(self.suspicious_models, TOP_VALUES)
+        evidence.networks = top(self.networks, TOP_VALUES)
+        evidence.user_agents = top(self.user_agents, TOP_VALUES)
+        evidence.toolsets = sorted(self.toolsets)[:TOP_TOOLSETS]
+        evidence.distinct_toolsets = len(self.toolsets)
+        return evidence
+
+
+@cache
+def source_digest(source_key: str) -> str:
+    return hashlib.blake2b(source_key.encode(), digest_size=8).hexdigest()
+
+
+def hour_evidence(verdicts: Iterable[Verdict]) -> list[HourEvidence]:
+    """Groups verdicts by (account, event-time hour, source object), in a stable order: evidence is keyed by
+    the log object the requests came from, not by how the pipeline happened to batch them."""
+    builders: dict[tuple[str, datetime, str], _Builder] = {}
+    for verdict in verdicts:
+        key = (verdict.customer_account, hour_of(verdict.timestamp), source_digest(verdict.source_key))
+        if key not in builders:
+            builders[key] = _Builder(*key)
+        builders[key].add(verdict)
+    return [builders[key].build() for key in sorted(builders)]

@@ -1,0 +1,214 @@
+"""Incidents: one per campaign, with a stable id, updated in place as members and evidence grow.
+
+Each closed hour's detections are matched to the open incidents by shared members. A detection that meets no
+incident opens one; one that meets several merges them: the oldest survives, the others close as merged into
+it. An incident is (re)notified when it opens, when its members grow past a step, when its severity rises,
+after `renotify_hours` of event time with changes, and when it closes."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from distillguard.correlation.detect import Detection, DetectionKind, Signal
+from distillguard.records import Label
+
+Activity = Literal["create", "update", "close"]
+Status = Literal["open", "closed"]
+MEMBER_GROWTH_STEP = 1.5
+MEMBER_GROWTH_MIN = 3
+
+
+class NotificationRules(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    renotify_hours: int = Field(default=24, ge=1)
+    idle_close_hours: int = Field(default=72, ge=1)
+
+
+class IncidentEvidence(BaseModel):
+    """The evidence of the latest detection, bounded: what a finding shows and an analyst defends."""
+
+    signals: dict[Signal, float] = {}
+    suspicious: int = 0
+    prompts: int = 0
+    by_label: dict[str, int] = {}
+    templates: dict[str, int] = {}
+    networks: dict[str, int] = {}
+    user_agents: dict[str, int] = {}
+    models: dict[str, int] = {}
+    new_models: list[str] = []
+
+
+class Publication(BaseModel):
+    revision: int
+    members: int
+    severity_id: int
+    at: datetime
+
+
+class Incident(BaseModel):
+    uid: str
+    kind: DetectionKind
+    category: Label
+    status: Status = "open"
+    merged_into: str | None = None
+    created_at: datetime = Field(description="event time of the hour that first flagged it")
+    updated_at: datetime
+    first_seen: datetime
+    last_seen: datetime
+    revision: int = 1
+    severity_id: int = 3
+    confidence: int = 50
+    members: set[str] = Field(default_factory=set)
+    member_reasons: dict[str, str] = Field(default_factory=dict, description="why each member was included")
+    evidence: IncidentEvidence = Field(default_factory=IncidentEvidence)
+    published: Publication | None = None
+
+
+class Notification(BaseModel):
+    incident: Incident
+    activity: Activity
+
+
+MAX_REASON_CHARS = 160
+
+
+def incident_uid(detection: Detection, hour: datetime) -> str:
+    seed = f"{detection.kind}|{min(detection.members)}|{hour.isoformat()}"
+    return "dg-" + hashlib.blake2b(seed.encode(), digest_size=8).hexdigest()
+
+
+def severity_id(incident: Incident) -> int:
+    """OCSF severity: Medium for a lone account or a small group, High from 10 members or three signals,
+    Critical from 50 members."""
+    members, signals = len(incident.members), len(incident.evidence.signals)
+    if members >= 50:
+        return 5
+    if members >= 10 or signals >= 3 or incident.evidence.suspicious >= 1000:
+        return 4
+    return 3
+
+
+def confidence(incident: Incident) -> int:
+    evidence = incident.evidence
+    share = evidence.suspicious / evidence.prompts if evidence.prompts else 0.0
+    base = 35 + 15 * len(evidence.signals) + 20 * share + min(10, len(incident.members))
+    return int(min(99, base))
+
+
+def _evidence(detection: Detection) -> IncidentEvidence:
+    return IncidentEvidence(
+        signals=detection.signals,
+        suspicious=detection.suspicious,
+        prompts=detection.prompts,
+        by_label=detection.by_label,
+        templates=detection.templates,
+        networks=detection.networks,
+        user_agents=detection.user_agents,
+        models=detection.models,
+        new_models=list(detection.new_models),
+    )
+
+
+def _absorb(incident: Incident, detection: Detection, hour_end: datetime) -> None:
+    incident.members |= detection.members
+    for account, reason in detection.member_evidence.items():
+        incident.member_reasons.setdefault(account, reason[:MAX_REASON_CHARS])
+    incident.evidence = _evidence(detection)
+    incident.first_seen = min(incident.first_seen, detection.first_seen)
+    incident.last_seen = max(incident.last_seen, detection.last_seen)
+    incident.updated_at = hour_end
+    if detection.kind == "cluster":
+        incident.kind = "cluster"
+    incident.category = detection.category
+
+
+def _should_notify(incident: Incident, rules: NotificationRules) -> bool:
+    published = incident.published
+    if published is None:
+        return True
+    if incident.severity_id > published.severity_id:
+        return True
+    members = len(incident.members)
+    if members >= max(published.members * MEMBER_GROWTH_STEP, published.members + MEMBER_GROWTH_MIN):
+        return True
+    waited = incident.updated_at - published.at >= timedelta(hours=rules.renotify_hours)
+    return waited and incident.revision > published.revision
+
+
+def reconcile(
+    detections: Sequence[Detection],
+    open_incidents: Mapping[str, Incident],
+    hour_end: datetime,
+    rules: NotificationRules,
+) -> tuple[list[Incident], list[Notification]]:
+    """Applies one hour's detections; returns the incidents that changed and the notifications to send."""
+    incidents = {uid: incident.model_copy(deep=True) for uid, incident in open_incidents.items()}
+    owner: dict[str, str] = {account: uid for uid, incident in incidents.items() for account in incident.members}
+    changed: set[str] = set()
+    closed_now: list[str] = []
+    for detection in sorted(detections, key=lambda d: (min(d.members), d.kind)):
+        touched = sorted(
+            {owner[account] for account in detection.members if account in owner},
+            key=lambda uid: (incidents[uid].created_at, uid),
+        )
+        if not touched:
+            uid = incident_uid(detection, hour_end)
+            incident = incidents[uid] = Incident(
+                uid=uid,
+                kind=detection.kind,
+                category=detection.category,
+                created_at=hour_end,
+                updated_at=hour_end,
+                first_seen=detection.first_seen,
+                last_seen=detection.last_seen,
+                revision=0,
+            )
+        else:
+            incident = incidents[touched[0]]
+            for other_uid in touched[1:]:
+                other = incidents[other_uid]
+                incident.members |= other.members
+                for account, reason in other.member_reasons.items():
+                    incident.member_reasons.setdefault(account, reason)
+                incident.first_seen = min(incident.first_seen, other.first_seen)
+                other.status, other.merged_into, other.updated_at = "closed", incident.uid, hour_end
+                other.revision += 1
+                changed.add(other_uid)
+                closed_now.append(other_uid)
+        before = (len(incident.members), incident.severity_id, dict(incident.evidence.signals))
+        _absorb(incident, detection, hour_end)
+        incident.severity_id = max(incident.severity_id, severity_id(incident))
+        incident.confidence = confidence(incident)
+        if incident.revision == 0 or before != (len(incident.members), incident.severity_id, incident.evidence.signals):
+            incident.revision += 1
+        changed.add(incident.uid)
+        for account in incident.members:
+            owner[account] = incident.uid
+    for uid, incident in incidents.items():
+        idle = hour_end - incident.updated_at >= timedelta(hours=rules.idle_close_hours)
+        if incident.status == "open" and uid not in changed and idle:
+            incident.status = "closed"
+            incident.revision += 1
+            changed.add(uid)
+            closed_now.append(uid)
+    notifications: list[Notification] = []
+    for uid in sorted(changed, key=lambda uid: (incidents[uid].created_at, uid)):
+        incident = incidents[uid]
+        if incident.status == "closed":
+            if incident.published is not None:  # a never-published incident closes silently
+                notifications.append(Notification(incident=incident, activity="close"))
+        elif _should_notify(incident, rules):
+            activity: Activity = "create" if incident.published is None else "update"
+            notifications.append(Notification(incident=incident, activity=activity))
+    for notification in notifications:
+        incident = notification.incident
+        incident.published = Publication(
+            revision=incident.revision, members=len(incident.members), severity_id=incident.severity_id, at=hour_end
+        )
+    return [incidents[uid] for uid in sorted(changed)], notifications

@@ -1,0 +1,171 @@
+"""Correlation driven by event time: every hour the watermark has closed is processed once, in order.
+
+The watermark is the latest event time aggregated so far; an hour closes when the watermark passes its end by
+the allowed lateness (or at once with `flush`, at the end of a backfill). Processing an hour reads the evidence
+of the horizon ending with it, detects groups, reconciles incidents, and commits the incidents, the findings
+to publish (an outbox) and the next hour in one step; then the outbox is published and each entry removed
+once SNS accepted it. A crash anywhere repeats work that gives the same result: detection is a function of
+the evidence, never of the wall clock, so replaying last month gives the findings live processing gave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from distillguard.correlation.detect import DetectionRules, detect, new_models
+from distillguard.correlation.evidence import HOUR, HourEvidence
+from distillguard.correlation.finding import detection_finding, finding_json, message_attributes
+from distillguard.correlation.incidents import Incident, NotificationRules, reconcile
+from distillguard.correlation.profile import profiles
+
+
+class Watermark(BaseModel):
+    first_hour: datetime
+    latest: datetime
+
+
+class CorrelatorState(BaseModel):
+    next_hour: datetime | None = None
+    models_first_seen: dict[str, datetime] = Field(default_factory=dict)
+
+
+class OutboxEntry(BaseModel):
+    """A finding committed for publication, kept until SNS accepts it."""
+
+    key: str
+    message: str
+    attributes: dict[str, dict[str, str]]
+    incident_uid: str
+    revision: int
+
+
+class EvidenceReader(Protocol):
+    def hour(self, hour: datetime) -> list[HourEvidence]: ...
+
+    def watermark(self) -> Watermark | None: ...
+
+
+class IncidentStore(Protocol):
+    def state(self) -> CorrelatorState: ...
+
+    def open_incidents(self) -> dict[str, Incident]: ...
+
+    def commit(
+        self,
+        hour: datetime,
+        expected: CorrelatorState,
+        state: CorrelatorState,
+        incidents: Sequence[Incident],
+        outbox: Sequence[OutboxEntry],
+    ) -> None:
+        """Stores the changed incidents, the outbox entries and the new state together; fails if another
+        run moved the state on first."""
+        ...
+
+    def outbox(self) -> list[OutboxEntry]: ...
+
+    def acknowledge(self, entry: OutboxEntry) -> None: ...
+
+
+class FindingPublisher(Protocol):
+    def publish(self, entry: OutboxEntry) -> None: ...
+
+
+class CorrelationReport(BaseModel):
+    hours: list[datetime] = []
+    detections: int = 0
+    published: list[str] = Field(default_factory=list, description="the published findings, as JSON")
+
+
+def closable_until(watermark: Watermark, lateness: timedelta, flush: bool) -> datetime:
+    """The last hour start that may be processed: its end plus the lateness is behind the watermark."""
+    if flush:
+        return watermark.latest.replace(minute=0, second=0, microsecond=0)
+    return (watermark.latest - lateness - HOUR).replace(minute=0, second=0, microsecond=0)
+
+
+class Correlator:
+    def __init__(
+        self,
+        evidence: EvidenceReader,
+        store: IncidentStore,
+        publisher: FindingPublisher,
+        detection: DetectionRules,
+        notification: NotificationRules,
+        lateness: timedelta,
+    ):
+        self.evidence = evidence
+        self.store = store
+        self.publisher = publisher
+        self.detection = detection
+        self.notification = notification
+        self.lateness = lateness
+        self._hours: dict[datetime, list[HourEvidence]] = {}
+
+    def run(self, *, flush: bool = False, max_hours: int = 24 * 31) -> CorrelationReport:
+        report = CorrelationReport()
+        report.published += self.publish_outbox()  # what a crashed run committed but did not send
+        watermark = self.evidence.watermark()
+        if watermark is None:
+            return report
+        state = self.store.state()
+        hour = state.next_hour or watermark.first_hour
+        last = closable_until(watermark, self.lateness, flush)
+        while hour <= last and len(report.hours) < max_hours:
+            report.detections += self._process(hour, state, watermark.first_hour)
+            state = self.store.state()
+            report.hours.append(hour)
+            report.published += self.publish_outbox()
+            hour += HOUR
+        return report
+
+    def _horizon(self, hour: datetime, first_hour: datetime) -> list[HourEvidence]:
+        horizon = [hour - HOUR * back for back in range(self.detection.horizon_hours)]
+        for stale in [h for h in self._hours if h not in horizon]:
+            del self._hours[stale]
+        items: list[HourEvidence] = []
+        for start in horizon:
+            if start < first_hour:
+                continue
+            if start not in self._hours:
+                self._hours[start] = self.evidence.hour(start)
+            items += self._hours[start]
+        return items
+
+    def _process(self, hour: datetime, state: CorrelatorState, first_hour: datetime) -> int:
+        items = self._horizon(hour, first_hour)
+        updated = state.model_copy(deep=True)
+        for item in self._hours.get(hour, []):
+            for model in item.models:
+                updated.models_first_seen.setdefault(model, item.hour)
+        fresh = new_models(updated.models_first_seen, first_hour, hour, self.detection)
+        detections = detect(profiles(items), fresh, self.detection)
+        hour_end = hour + HOUR
+        incidents, notifications = reconcile(detections, self.store.open_incidents(), hour_end, self.notification)
+        outbox = []
+        for notification in notifications:
+            incident = notification.incident
+            finding = detection_finding(incident, notification.activity)
+            outbox.append(
+                OutboxEntry(
+                    key=f"{hour_end.isoformat()}#{incident.uid}#{incident.revision:06d}",
+                    message=finding_json(finding),
+                    attributes=message_attributes(incident, notification.activity),
+                    incident_uid=incident.uid,
+                    revision=incident.revision,
+                )
+            )
+        updated.next_hour = hour + HOUR
+        self.store.commit(hour, state, updated, incidents, outbox)
+        return len(detections)
+
+    def publish_outbox(self) -> list[str]:
+        published = []
+        for entry in self.store.outbox():
+            self.publisher.publish(entry)
+            self.store.acknowledge(entry)
+            published.append(entry.message)
+        return published

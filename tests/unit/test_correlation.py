@@ -1,0 +1,198 @@
+"""Campaign detection on explicit scenarios: each look-alike is kept out by a named signal, each campaign is found
+once, with a stable id, from the evidence's own event time."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from tests.unit.correlation_scenarios import START, Run, Traffic, objects_of, run_all, verdict
+from py_ocsf_models.events.findings.detection_finding import DetectionFinding
+
+from distillguard.correlation.detect import DetectionRules
+
+
+def test_a_low_and_slow_hydra_is_one_campaign_naming_every_member_within_two_hours() -> None:
+    # Given 12 accounts sending two prompts each every two hours, in shared bursts, among ordinary users
+    traffic = Traffic()
+    hydra = traffic.hydra(12)
+    traffic.ordinary_users(30)
+    # When the traffic is aggregated and correlated
+    run = run_all(traffic)
+    # Then one incident names all 12 accounts and nobody else, first seen at the hydra's first request
+    created = [f for f in run.findings if f.activity == "create"]
+    assert len(created) == 1
+    assert set(created[0].members) == set(hydra) == run.flagged()
+    assert created[0].kind == "cluster" and created[0].category == "cot_harvesting"
+    assert created[0].time - START <= timedelta(hours=2)
+    assert created[0].first_seen >= START
+    assert {"shared_templates", "shared_networks"} <= set(created[0].evidence["signals"])
+
+
+def test_a_company_behind_one_nat_sending_ordinary_prompts_is_never_linked() -> None:
+    # Given eight accounts on one /24 with one SDK and one system prompt, firing together like cron jobs
+    traffic = Traffic()
+    traffic.nat_company(8)
+    # Then no finding: the content is ordinary, so sharing infrastructure and timing links nobody
+    assert run_all(traffic).findings == []
+
+
+def test_students_sharing_a_campus_network_and_step_by_step_phrasing_are_not_a_campaign() -> None:
+    # Given a class on one campus /24 whose step-by-step questions are often read as harvesting
+    traffic = Traffic()
+    traffic.students(12)
+    # Then no finding: no shared scaffold and no synchronised bursts, only a network
+    assert run_all(traffic).findings == []
+
+
+def test_agent_developers_on_one_office_network_are_not_a_swarm() -> None:
+    # Given five developers in one office, each looping over its own fixed toolset
+    traffic = Traffic()
+    traffic.agent_developers(5)
+    # Then no finding: a shared network, but no toolset churn (each reuses one toolset)
+    assert run_all(traffic).findings == []
+
+
+def test_an_agentic_swarm_on_a_round_robin_is_found_by_its_toolset_churn() -> None:
+    # Given eight accounts taking turns, each request offering a new synthetic toolset, from two /24s
+    traffic = Traffic()
+    swarm = traffic.swarm(8)
+    traffic.agent_developers(3)
+    run = run_all(traffic)
+    # Then one agentic campaign with every member and no developer
+    assert run.flagged() == set(swarm)
+    created = [f for f in run.findings if f.activity == "create"]
+    assert len(created) == 1 and created[0].category == "agentic_extraction"
+    assert "toolset_churn" in created[0].evidence["signals"]
+
+
+def test_a_lone_bulk_harvester_is_flagged_and_an_evaluation_run_of_a_few_hours_is_not() -> None:
+    # Given one account harvesting all day and one team running a benchmark harness for three hours
+    traffic = Traffic()
+    bulk = traffic.lone_bulk()
+    traffic.eval_team()
+    run = run_all(traffic)
+    # Then the bulk account alone is flagged, as a lone-account finding, after sustained activity
+    assert run.flagged() == {bulk}
+    assert [f.kind for f in run.findings] == ["account"]
+
+
+def test_redelivered_objects_change_nothing() -> None:
+    # Given a hydra's objects aggregated once, then every object delivered again
+    traffic = Traffic()
+    traffic.hydra(10)
+    objects = objects_of(traffic.verdicts)
+    once, twice = Run(), Run()
+    once.aggregate(objects)
+    twice.aggregate(objects)
+    twice.aggregate(objects)
+    once.correlate()
+    twice.correlate()
+    # Then the evidence and the findings are identical
+    assert once.evidence.items == twice.evidence.items
+    assert [f.message for f in once.findings] == [f.message for f in twice.findings]
+
+
+def test_live_hour_by_hour_processing_gives_the_findings_of_a_replay() -> None:
+    # Given the same traffic processed live (objects arriving hour by hour, the correlator run after each)
+    traffic = Traffic()
+    traffic.hydra(10, hours=12)
+    traffic.swarm(8)
+    objects = objects_of(traffic.verdicts)
+    replay, live = Run(), Run()
+    replay.aggregate(objects)
+    replay.correlate()
+    for key in sorted(objects):
+        live.aggregate({key: objects[key]})
+        live.correlate(flush=False)
+    live.correlate(flush=True)
+    # Then findings, their ids, times and members are the same
+    assert [f.message for f in live.findings] == [f.message for f in replay.findings]
+
+
+def test_a_campaign_keeps_its_id_as_new_accounts_arrive_in_waves_and_is_renotified_on_growth() -> None:
+    # Given a hydra whose second wave of accounts starts six hours after the first
+    traffic = Traffic()
+    first = traffic.hydra(6, hours=12)
+    late = Traffic(rng=traffic.rng)
+    second = late.hydra(10, hours=6, prefix="hydra")[6:]
+    traffic.add(*(v.model_copy(update={"timestamp": v.timestamp + timedelta(hours=6)}) for v in late.verdicts))
+    run = run_all(traffic)
+    # Then one incident id carries every member, created once and updated when the wave joined
+    assert {f.uid for f in run.findings} == {run.findings[0].uid}
+    assert [f.activity for f in run.findings][:2] == ["create", "update"]
+    assert set(run.findings[-1].members) == set(first) | set(second)
+
+
+def test_two_groups_that_turn_out_to_be_one_merge_into_the_older_id() -> None:
+    # Given two hydra halves on different networks and templates that later share a template in one burst
+    traffic = Traffic()
+    traffic.hydra(6, prefix="east")
+    west = Traffic(rng=traffic.rng)
+    west.hydra(6, prefix="west")
+    traffic.add(*(v.model_copy(update={"source_ip": "203.0.113.7"}) for v in west.verdicts))
+    bridge = START + timedelta(hours=10, minutes=17)
+    for index in range(6):
+        for name in (f"east-{index:03d}", f"west-{index:03d}"):
+            traffic.add(verdict(name, bridge, "cot_harvesting", template="shared-later", ip="192.0.2.200", line=9))
+    run = run_all(traffic)
+    # Then the younger id closes as merged and the older one carries all twelve accounts
+    closes = [f for f in run.findings if f.activity == "close"]
+    assert len({f.uid for f in run.findings}) == 2 and len(closes) == 1
+    survivor = [f for f in run.findings if f.uid != closes[0].uid][-1]
+    assert len(survivor.members) == 12
+
+
+def test_a_publication_that_fails_is_sent_by_the_next_run_exactly_once() -> None:
+    # Given SNS failing at the first publication
+    traffic = Traffic()
+    traffic.hydra(8)
+    run = Run()
+    run.aggregate(objects_of(traffic.verdicts))
+    publish = run.publisher.publish
+    calls = {"n": 0}
+
+    def flaky(entry):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise ConnectionError("SNS unavailable")
+        publish(entry)
+
+    run.publisher.publish = flaky  # type: ignore[method-assign]
+    try:
+        run.correlate()
+    except ConnectionError:
+        pass
+    assert run.publisher.messages == [] and run.incidents.outbox()
+    # When the correlator runs again
+    run.correlate()
+    # Then the finding committed before the failure is published, every revision exactly once, outbox empty
+    published = [(entry.incident_uid, entry.revision) for entry in run.publisher.messages]
+    assert published[0][1] == 1
+    assert len(published) == len(set(published))
+    assert run.incidents.outbox() == []
+
+
+def test_findings_are_valid_ocsf_detection_findings_without_prompt_text_or_keys() -> None:
+    traffic = Traffic()
+    traffic.hydra(8)
+    run = run_all(traffic)
+    for entry in run.publisher.messages:
+        finding = DetectionFinding.model_validate_json(entry.message)
+        assert finding.class_uid == 2004 and finding.finding_info.uid.startswith("dg-")
+        assert finding.type_uid == 200400 + finding.activity_id
+        assert {r.uid for r in finding.resources or []} == {f"hydra-{i:03d}" for i in range(8)}
+        assert finding.finding_info.attacks and finding.finding_info.attacks[0].technique
+        assert finding.finding_info.first_seen_time is not None and finding.time >= finding.finding_info.first_seen_time
+        assert entry.attributes["severity"]["StringValue"] in {"medium", "high", "critical"}
+        assert "hydra-template" not in entry.message or "fingerprint" in entry.message
+        assert "python-httpx" in entry.message  # user agents are evidence; prompt text never reaches a finding
+
+
+def test_a_group_needs_two_coordination_signals_when_configured_so() -> None:
+    # Given a hydra, and a stricter configuration demanding more signals than it shows in its first hours
+    traffic = Traffic()
+    traffic.hydra(8, hours=2)
+    strict = DetectionRules(cluster_min_signals=4)
+    # Then the strict rules raise nothing and the default ones do
+    assert run_all(traffic, strict).findings == []
+    assert run_all(traffic).findings
