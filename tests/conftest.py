@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from distillguard.adapters.clients import check_dynamodb_limits
 from distillguard.local.emulator import Endpoint, aws_endpoint
 
 EVENTS = Path(__file__).parent / "events"
@@ -33,3 +34,7 @@ def localstack(endpoint: Endpoint):  # type: ignore[no-untyped-def]
     )
     session.start(timeout=10)
     return session
+
+
+# Every DynamoDB request any test makes is checked against DynamoDB's documented limits (moto enforces none).
+check_dynamodb_limits()

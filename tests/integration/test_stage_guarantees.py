@@ -11,6 +11,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
+from distillguard.adapters.dynamodb import evidence_pk, shard_of
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
 from distillguard.records import LABELS, Label, Verdict
 
@@ -24,16 +25,18 @@ def pipeline(endpoint: object) -> Iterator[LocalPipeline]:
         yield running
 
 
-def verdict_lines(account: str, label: Label, hours: int, per_hour: int) -> bytes:
+def verdict_lines(
+    account: str, label: Label, hours: int, per_hour: int, source_key: str = "raw/gateway/x.jsonl"
+) -> bytes:
     verdicts = [
         Verdict(
             request_id=f"{account}-{hour}-{index}",
-            timestamp=HOUR + timedelta(hours=hour, minutes=index),
+            timestamp=HOUR + timedelta(hours=hour, minutes=index * 2),
             customer_account=account,
             source_ip="198.51.100.7",
             user_agent="python-httpx/0.27.0",
             source_format="gateway",
-            source_key="raw/gateway/x.jsonl",
+            source_key=source_key,
             line_number=index + 1,
             template_fingerprint="t",
             label=label,
@@ -46,15 +49,23 @@ def verdict_lines(account: str, label: Label, hours: int, per_hour: int) -> byte
     return gzip.compress(b"".join(v.model_dump_json().encode() + b"\n" for v in verdicts), mtime=0)
 
 
-def counters(localstack: Any, pipeline: LocalPipeline, account: str) -> list[dict[str, Any]]:
+def evidence_prompts(localstack: Any, pipeline: LocalPipeline, account: str, hours: int) -> list[int]:
+    """Prompts recorded per event-time hour for one account, read straight from the table."""
     dynamodb = localstack.boto3.client("dynamodb")
-    items = dynamodb.query(
-        TableName=pipeline.deployment.table,
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"ACCOUNT#{account}"}},
-        ConsistentRead=True,
-    )["Items"]
-    return [{"window": item["sk"]["S"], "prompts": item["prompts"]["N"]} for item in items]
+    shards = int(pipeline.deployment.functions["AggregateFunction"].environment["EVIDENCE_SHARDS"])
+    totals = []
+    for hour in range(hours):
+        items = dynamodb.query(
+            TableName=pipeline.deployment.table,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :account)",
+            ExpressionAttributeValues={
+                ":pk": {"S": evidence_pk(HOUR + timedelta(hours=hour), shard_of(account, shards))},
+                ":account": {"S": f"{account}#"},
+            },
+            ConsistentRead=True,
+        )["Items"]
+        totals.append(sum(json.loads(item["evidence"]["S"]).get("prompts", 0) for item in items))
+    return totals
 
 
 def notification(bucket: str, key: str) -> str:
@@ -66,27 +77,27 @@ def queue_url(pipeline: LocalPipeline, function_id: str) -> str:
     return next(s.queue_url for s in pipeline.deployment.event_sources if s.function_id == function_id)
 
 
-def test_a_redelivered_verdict_object_counts_once_and_alerts_once(localstack: Any, pipeline: LocalPipeline) -> None:
-    # Given three hours of chain-of-thought harvesting from one account, aggregated once
+def test_a_redelivered_verdict_object_counts_once_and_notifies_once(localstack: Any, pipeline: LocalPipeline) -> None:
+    # Given eight hours of chain-of-thought harvesting from one account, aggregated and correlated once
     s3 = localstack.boto3.client("s3")
     key = "verdicts/gateway/2026/02/03/08/batch-1.jsonl.gz"
     s3.put_object(
-        Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_lines("acct-hydra-1", "cot_harvesting", 3, 20)
+        Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_lines("acct-bulk-1", "cot_harvesting", 8, 30)
     )
     first = pipeline.run()
-    before = counters(localstack, pipeline, "acct-hydra-1")
+    before = evidence_prompts(localstack, pipeline, "acct-bulk-1", 8)
     # When SQS delivers the same notification again
     localstack.boto3.client("sqs").send_message(
         QueueUrl=queue_url(pipeline, "AggregateFunction"), MessageBody=notification(pipeline.deployment.bucket, key)
     )
     after_redelivery = pipeline.run()
-    # Then counters and alerts are unchanged: one alert opened, escalated once, never repeated
-    assert counters(localstack, pipeline, "acct-hydra-1") == before
-    assert [c["prompts"] for c in before] == ["20", "20", "20"]
-    assert [(a.event, a.severity) for a in first] == [("opened", "medium"), ("escalated", "high")]
+    # Then the evidence is unchanged and nothing is published again: one lone-account finding, as OCSF
+    assert evidence_prompts(localstack, pipeline, "acct-bulk-1", 8) == before == [30] * 8
+    assert [(f.activity, f.kind, f.members) for f in first] == [("create", "account", ["acct-bulk-1"])]
     assert after_redelivery == []
-    assert first[-1].windows_flagged == 3 and first[-1].suspicious_prompts == 60
-    assert first[-1].network_prefixes == ["198.51.100.0/24"]
+    # flagged once six hours of sustained harvesting were seen, at the evidence's own event time
+    assert first[0].time == HOUR + timedelta(hours=6)
+    assert list(first[0].evidence["networks"]) == ["198.51.100.0/24"]
 
 
 def test_a_batch_mixing_a_counted_object_and_a_new_one_counts_each_exactly_once(
@@ -94,22 +105,23 @@ def test_a_batch_mixing_a_counted_object_and_a_new_one_counts_each_exactly_once(
 ) -> None:
     s3, sqs = localstack.boto3.client("s3"), localstack.boto3.client("sqs")
     bucket, queue = pipeline.deployment.bucket, queue_url(pipeline, "AggregateFunction")
-    # Given object A already counted, and object B written without a notification
+    # Given object A already counted, and object B (another source object) written without a notification
     s3.put_object(Bucket=bucket, Key="verdicts/a.jsonl.gz", Body=verdict_lines("acct-mixed", "ordinary", 1, 4))
     pipeline.run()
-    s3.put_object(Bucket=bucket, Key="other/b.jsonl.gz", Body=verdict_lines("acct-mixed", "ordinary", 1, 6))
+    body = verdict_lines("acct-mixed", "ordinary", 1, 6, source_key="raw/gateway/y.jsonl")
+    s3.put_object(Bucket=bucket, Key="other/b.jsonl.gz", Body=body)
     s3.copy_object(Bucket=bucket, Key="verdicts/b.jsonl.gz", CopySource={"Bucket": bucket, "Key": "other/b.jsonl.gz"})
     sqs.purge_queue(QueueUrl=queue)
     # When one batch delivers A again together with B
     for key in ("verdicts/a.jsonl.gz", "verdicts/b.jsonl.gz"):
         sqs.send_message(QueueUrl=queue, MessageBody=notification(bucket, key))
     pipeline.run()
-    # Then the window holds A once and B once
-    assert [c["prompts"] for c in counters(localstack, pipeline, "acct-mixed")] == ["10"]
+    # Then the hour holds A once and B once
+    assert evidence_prompts(localstack, pipeline, "acct-mixed", 1) == [10]
 
 
-def test_subscribers_can_filter_alerts_on_severity(localstack: Any, pipeline: LocalPipeline) -> None:
-    # Given a subscription that wants high-severity alerts only
+def test_subscribers_can_filter_findings_on_their_attributes(localstack: Any, pipeline: LocalPipeline) -> None:
+    # Given a subscription that wants lone-account findings only
     sqs, sns = localstack.boto3.client("sqs"), localstack.boto3.client("sns")
     url = sqs.create_queue(QueueName=f"{pipeline.deployment.bucket[:40]}-pager")["QueueUrl"]
     arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -117,19 +129,19 @@ def test_subscribers_can_filter_alerts_on_severity(localstack: Any, pipeline: Lo
         TopicArn=pipeline.deployment.topic_arn,
         Protocol="sqs",
         Endpoint=arn,
-        Attributes={"RawMessageDelivery": "true", "FilterPolicy": json.dumps({"severity": ["high"]})},
+        Attributes={"RawMessageDelivery": "true", "FilterPolicy": json.dumps({"finding_type": ["account"]})},
     )
-    # When an account's harvesting opens an alert and escalates it
+    # When one account harvests all day and a cluster-only subscriber would not hear of it
     localstack.boto3.client("s3").put_object(
         Bucket=pipeline.deployment.bucket,
         Key="verdicts/x/batch.jsonl.gz",
-        Body=verdict_lines("acct-hydra-2", "cot_harvesting", 3, 15),
+        Body=verdict_lines("acct-bulk-2", "cot_harvesting", 8, 25),
     )
     published = pipeline.run()
-    # Then the pager queue receives the escalation only
+    # Then the pager queue receives that finding, with the attributes a filter policy can use
     received = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, MessageAttributeNames=["All"])["Messages"]
-    assert len(published) == 2
-    assert [json.loads(m["Body"])["severity"] for m in received] == ["high"]
+    assert len(published) == 1
+    assert [json.loads(m["Body"])["finding_info"]["uid"] for m in received] == [published[0].uid]
 
 
 def test_an_unreadable_object_goes_to_the_dead_letter_queue_without_blocking_its_batch(

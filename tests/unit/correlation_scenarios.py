@@ -155,7 +155,9 @@ class Traffic:
         for hour in range(hours):
             for shot in range(per_hour):
                 at = START + timedelta(hours=hour, seconds=shot * 80)
-                self.add(verdict(account, at, "cot_harvesting", template=f"bulk-{shot % 2}", ip="198.18.0.5", line=shot))
+                self.add(
+                    verdict(account, at, "cot_harvesting", template=f"bulk-{shot % 2}", ip="198.18.0.5", line=shot)
+                )
         return account
 
     def eval_team(self, account: str = "eval-001", hours: int = 3, per_hour: int = 120) -> str:

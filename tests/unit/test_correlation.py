@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.unit.correlation_scenarios import START, Run, Traffic, objects_of, run_all, verdict
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
 from distillguard.correlation.detect import DetectionRules
+from tests.unit.correlation_scenarios import START, Run, Traffic, objects_of, run_all, verdict
 
 
 def test_a_low_and_slow_hydra_is_one_campaign_naming_every_member_within_two_hours() -> None:

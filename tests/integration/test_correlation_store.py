@@ -1,0 +1,101 @@
+"""The DynamoDB adapters of correlation on the emulator: the same behaviour as the in-memory ports, inside
+DynamoDB's limits (every request here passes the limits hook)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from distillguard.adapters.clients import client
+from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore
+from distillguard.adapters.dynamodb_limits import DynamoDBLimitExceeded
+from distillguard.adapters.memory import MemoryPublisher
+from distillguard.aggregation.service import record_evidence
+from distillguard.correlation.detect import DetectionRules
+from distillguard.correlation.incidents import NotificationRules
+from distillguard.correlation.service import Correlator
+from distillguard.findings import PublishedFinding
+from distillguard.local.pipeline import LocalPipeline, local_pipeline
+from tests.unit.correlation_scenarios import Run, Traffic, objects_of
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def pipeline(endpoint: object) -> Iterator[LocalPipeline]:
+    with local_pipeline(stack_name="dg-corr") as (_, running):
+        yield running
+
+
+def stores(pipeline: LocalPipeline) -> tuple[DynamoEvidenceStore, DynamoIncidentStore]:
+    dynamodb, table = client("dynamodb"), pipeline.deployment.table
+    return (
+        DynamoEvidenceStore(dynamodb, table, shards=4, retention=timedelta(days=14)),
+        DynamoIncidentStore(dynamodb, table, retention=timedelta(days=30)),
+    )
+
+
+def correlate(pipeline: LocalPipeline, publisher: MemoryPublisher) -> list[PublishedFinding]:
+    evidence, incidents = stores(pipeline)
+    Correlator(evidence, incidents, publisher, DetectionRules(), NotificationRules(), timedelta(0)).run(flush=True)
+    return [PublishedFinding.from_message(entry.message) for entry in publisher.messages]
+
+
+def test_the_dynamodb_stores_give_the_findings_of_the_in_memory_ones(pipeline: LocalPipeline) -> None:
+    # Given a hydra and a swarm among ordinary users, aggregated into DynamoDB and into memory
+    traffic = Traffic()
+    traffic.hydra(10)
+    traffic.swarm(8)
+    traffic.ordinary_users(20)
+    objects = objects_of(traffic.verdicts)
+    evidence, _ = stores(pipeline)
+    record_evidence(objects, evidence)
+    in_memory = Run()
+    in_memory.aggregate(objects)
+    in_memory.correlate()
+    # When the correlator runs over the table
+    findings = correlate(pipeline, MemoryPublisher())
+    # Then the findings are the same messages, and a second run publishes nothing new
+    assert [f.message for f in findings] == [f.message for f in in_memory.findings]
+    again = MemoryPublisher()
+    assert correlate(pipeline, again) == [] and again.messages == []
+
+
+def test_a_campaign_of_1200_accounts_is_stored_in_bounded_items(pipeline: LocalPipeline) -> None:
+    # Given a hydra of 1,200 accounts (members are stored 500 per item, evidence over 4 shards per hour)
+    traffic = Traffic()
+    members = traffic.hydra(1200, hours=4)
+    evidence, incidents = stores(pipeline)
+    record_evidence(objects_of(traffic.verdicts, per_object=400), evidence)
+    # When correlated
+    findings = correlate(pipeline, MemoryPublisher())
+    # Then one incident names every member, and reading it back from the table gives all 1,200
+    assert {f.uid for f in findings} == {findings[0].uid}
+    assert findings[-1].members_total == 1200 and set(findings[-1].members) == set(members)
+    stored = incidents.open_incidents()[findings[0].uid]
+    assert stored.members == set(members)
+
+
+def test_a_second_correlator_cannot_commit_an_hour_already_committed(pipeline: LocalPipeline) -> None:
+    traffic = Traffic()
+    traffic.hydra(6, hours=2)
+    evidence, incidents = stores(pipeline)
+    record_evidence(objects_of(traffic.verdicts), evidence)
+    stale = incidents.state()
+    correlate(pipeline, MemoryPublisher())
+    # When a run that read the state before the first committed tries to commit the same hour
+    moved = incidents.state()
+    with pytest.raises(ClientError) as refused:
+        incidents.commit(stale.next_hour or moved.next_hour, stale, moved, [], [])  # type: ignore[arg-type]
+    # Then DynamoDB refuses it: hours are committed once, in order
+    assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
+
+
+def test_requests_beyond_dynamodb_limits_are_refused_on_the_emulator_too(pipeline: LocalPipeline) -> None:
+    put: dict[str, Any] = {"PutRequest": {"Item": {"pk": {"S": "x"}, "sk": {"S": "y"}}}}
+    with pytest.raises(DynamoDBLimitExceeded):
+        client("dynamodb").batch_write_item(RequestItems={pipeline.deployment.table: [put] * 26})
