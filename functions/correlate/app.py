@@ -12,14 +12,20 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from distillguard.adapters.clients import client
 from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore
+from distillguard.adapters.securityhub import SecurityHubForwarder
 from distillguard.adapters.sns import SnsFindingPublisher
 from distillguard.config import CorrelateSettings
-from distillguard.correlation.service import Correlator
+from distillguard.correlation.service import Correlator, FanOut, FindingPublisher
 from distillguard.correlation.settings import correlator_rules
 from distillguard.observability import logger, metrics
 
 settings = CorrelateSettings()  # type: ignore[call-arg]  # read from the environment
 detection, notification = correlator_rules(settings)
+destinations: list[FindingPublisher] = [SnsFindingPublisher(client("sns"), settings.topic_arn)]
+if settings.forward_to_security_hub:
+    destinations.append(
+        SecurityHubForwarder(client("securityhub"), settings.security_hub_product_arn, settings.aws_account_id)
+    )
 correlator = Correlator(
     evidence=DynamoEvidenceStore(
         client("dynamodb"), settings.table_name, shards=settings.evidence_shards, retention=timedelta(days=1)
@@ -27,7 +33,7 @@ correlator = Correlator(
     store=DynamoIncidentStore(
         client("dynamodb"), settings.table_name, retention=timedelta(days=settings.incident_retention_days)
     ),
-    publisher=SnsFindingPublisher(client("sns"), settings.topic_arn),
+    publisher=FanOut(*destinations),
     detection=detection,
     notification=notification,
     lateness=timedelta(seconds=settings.lateness_seconds),

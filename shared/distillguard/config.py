@@ -79,3 +79,6 @@ class CorrelateSettings(BaseSettings):
     lone_min_suspicious: int = Field(default=150, ge=1)
     renotify_hours: int = Field(default=24, ge=1)
     idle_close_hours: int = Field(default=72, ge=1)
+    forward_to_security_hub: bool = False
+    security_hub_product_arn: str = ""
+    aws_account_id: str = ""

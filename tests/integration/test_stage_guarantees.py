@@ -11,6 +11,7 @@ from urllib.parse import unquote_plus
 
 import pytest
 
+from distillguard.adapters.clients import client
 from distillguard.adapters.dynamodb import evidence_pk, shard_of
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
 from distillguard.records import LABELS, Label, Verdict
@@ -204,3 +205,21 @@ def test_keys_with_spaces_and_plus_signs_are_validated_and_quarantine_keeps_reas
     )
     (row,) = [json.loads(text) for text in quarantined.splitlines()]
     assert (row["line_number"], row["reason"]) == (2, "schema:ts")
+
+
+def test_findings_are_forwarded_to_security_hub_when_the_parameter_is_on(localstack: Any, endpoint: object) -> None:
+    # Given a stack deployed with ForwardToSecurityHub=true (it is off by default)
+    with local_pipeline(stack_name="dg-hub", parameter_overrides={"ForwardToSecurityHub": "true"}) as (_, pipeline):
+        localstack.boto3.client("s3").put_object(
+            Bucket=pipeline.deployment.bucket,
+            Key="verdicts/hub/batch.jsonl.gz",
+            Body=verdict_lines("acct-bulk-hub", "cot_harvesting", 8, 25),
+        )
+        # When a lone harvester is found
+        published = pipeline.run()
+    # Then Security Hub holds the same incident, by its uid, with the member account as a resource
+    hub = client("securityhub")  # pytest-localstack's session does not know Security Hub
+    found = hub.get_findings(Filters={"Id": [{"Value": published[0].uid, "Comparison": "EQUALS"}]})["Findings"]
+    assert [f["Id"] for f in found] == [published[0].uid]
+    assert found[0]["Resources"][0]["Id"] == "customer-account/acct-bulk-hub"
+    assert found[0]["Severity"]["Label"] == "MEDIUM"

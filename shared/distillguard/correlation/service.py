@@ -74,6 +74,19 @@ class FindingPublisher(Protocol):
     def publish(self, entry: OutboxEntry) -> None: ...
 
 
+class FanOut:
+    """Publishes to several destinations in order (SNS, then optionally Security Hub); an entry is acknowledged
+    only once every destination took it, so a failure repeats it everywhere (subscribers de-duplicate on uid
+    and revision; Security Hub updates the finding in place)."""
+
+    def __init__(self, *destinations: FindingPublisher):
+        self.destinations = destinations
+
+    def publish(self, entry: OutboxEntry) -> None:
+        for destination in self.destinations:
+            destination.publish(entry)
+
+
 class CorrelationReport(BaseModel):
     hours: list[datetime] = []
     detections: int = 0
