@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from distillguard.config import AggregateSettings, ClassifySettings, ValidateSettings
+from distillguard.config import AggregateSettings, ClassifySettings, CorrelateSettings, ValidateSettings
 
 
 def test_comma_separated_lists_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -17,16 +17,23 @@ def test_comma_separated_lists_are_read_from_the_environment(monkeypatch: pytest
 
 
 @pytest.mark.parametrize(
-    ("name", "value"),
-    [("RAW_PREFIX", "raw"), ("ALERT_MIN_SHARE", "1.5"), ("WINDOW_SECONDS", "10"), ("ALERT_MIN_PROMPTS", "zero")],
+    ("settings", "name", "value"),
+    [
+        (AggregateSettings, "RAW_PREFIX", "raw"),
+        (AggregateSettings, "EVIDENCE_SHARDS", "0"),
+        (CorrelateSettings, "ACCOUNT_MIN_SHARE", "1.5"),
+        (CorrelateSettings, "HORIZON_HOURS", "0"),
+        (CorrelateSettings, "CLUSTER_MIN_MEMBERS", "zero"),
+        (CorrelateSettings, "FORWARD_TO_SECURITY_HUB", "perhaps"),
+    ],
 )
-def test_invalid_settings_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+def test_invalid_settings_are_refused(monkeypatch: pytest.MonkeyPatch, settings: type, name: str, value: str) -> None:
     monkeypatch.setenv("BUCKET_NAME", "logs-bucket")
     monkeypatch.setenv("TABLE_NAME", "state")
     monkeypatch.setenv("TOPIC_ARN", "arn:aws:sns:us-east-1:123456789012:alerts")
     monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match=name.lower()):
-        AggregateSettings()  # type: ignore[call-arg]
+        settings()
 
 
 def test_a_missing_bucket_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -35,7 +35,9 @@ def test_template_passes_sam_and_cfn_lint(command: list[str]) -> None:
 
 
 def statements(function: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for policy in function["Properties"]["Policies"] for s in policy["Statement"]]
+    """Every statement, with conditional ones (Fn::If) taken as granted."""
+    found = [s for policy in function["Properties"]["Policies"] for s in policy["Statement"]]
+    return [s["Fn::If"][1] if "Fn::If" in s else s for s in found]
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
@@ -70,14 +72,25 @@ def test_each_stage_reads_its_input_prefix_and_writes_only_its_outputs() -> None
     assert s3_grants("AggregateFunction") == {"s3:GetObject": {"verdicts/*"}}
 
 
-def test_zip_functions_run_python_3_12_and_report_partial_batch_failures() -> None:
+def test_zip_functions_run_python_3_12_and_queue_consumers_report_partial_batch_failures() -> None:
     for logical_id, function in FUNCTIONS.items():
         properties = function["Properties"]
         if properties.get("PackageType") != "Image":
             assert properties["Runtime"] == "python3.12", logical_id
         (event,) = properties["Events"].values()
-        assert event["Type"] == "SQS"
-        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        if event["Type"] == "SQS":
+            assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+        else:
+            assert logical_id == "CorrelateFunction" and event["Type"] == "Schedule"
+
+
+def test_one_correlator_runs_at_a_time_and_security_hub_is_granted_only_when_forwarding_is_on() -> None:
+    correlate = FUNCTIONS["CorrelateFunction"]["Properties"]
+    assert correlate["ReservedConcurrentExecutions"] == 1
+    conditional = [s for p in correlate["Policies"] for s in p["Statement"] if "Fn::If" in s]
+    assert [s["Fn::If"][0] for s in conditional] == ["ForwardsToSecurityHub"]
+    assert conditional[0]["Fn::If"][1]["Action"] == "securityhub:BatchImportFindings"
+    assert TEMPLATE["Parameters"]["ForwardToSecurityHub"]["Default"] == "false"
 
 
 def test_the_bucket_is_private_encrypted_and_tls_only() -> None:
