@@ -13,8 +13,8 @@ import argparse
 import json
 import tempfile
 import time
-from datetime import timedelta
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStore, MemoryPublisher
@@ -71,7 +71,8 @@ def run_seed(seed: int, scale: str, classifier: PromptClassifier, rules: Detecti
         findings = findings_for(folder, classifier, rules)
         elapsed = time.perf_counter() - started
     scored = evaluate(Truth.model_validate_json(truth.model_dump_json()), findings)
-    print(f"\n== seed {seed}, scale {scale}: {truth.n_records} records, {len(truth.accounts)} accounts ({elapsed:.0f} s)")
+    accounts = len(truth.accounts)
+    print(f"\n== seed {seed}, scale {scale}: {truth.n_records} records, {accounts} accounts ({elapsed:.0f} s)")
     print(table(scored))
     return scored
 

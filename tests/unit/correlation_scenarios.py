@@ -113,7 +113,7 @@ class Traffic:
     def agent_developers(self, accounts: int, hours: int = 12) -> list[str]:
         """Each developer loops over one fixed toolset, from one office /24."""
         names = [f"agentdev-{i:02d}" for i in range(accounts)]
-        for index, name in enumerate(names):
+        for name in names:
             for hour in range(hours):
                 loop = START + timedelta(hours=hour, minutes=self.rng.randrange(50))
                 for step in range(4):
@@ -132,10 +132,9 @@ class Traffic:
     def swarm(self, accounts: int, hours: int = 12, prefix: str = "swarm") -> list[str]:
         """Round-robin agentic requests, a new synthetic toolset each time, from two cloud /24s."""
         names = [f"{prefix}-{i:02d}" for i in range(accounts)]
-        slot = 0
         minutes = hours * 60
         step = minutes // (accounts * hours // 2)
-        for minute in range(0, minutes, step):
+        for slot, minute in enumerate(range(0, minutes, step)):
             name = names[slot % accounts]
             self.add(
                 verdict(
@@ -148,7 +147,6 @@ class Traffic:
                     line=slot,
                 )
             )
-            slot += 1
         return names
 
     def lone_bulk(self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
 from distillguard.correlation.detect import DetectionRules
@@ -158,10 +159,8 @@ def test_a_publication_that_fails_is_sent_by_the_next_run_exactly_once() -> None
         publish(entry)
 
     run.publisher.publish = flaky  # type: ignore[method-assign]
-    try:
+    with pytest.raises(ConnectionError):
         run.correlate()
-    except ConnectionError:
-        pass
     assert run.publisher.messages == [] and run.incidents.outbox()
     # When the correlator runs again
     run.correlate()
