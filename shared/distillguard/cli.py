@@ -1,4 +1,4 @@
-"""The `distillguard` command: demo, replay, classify, simulate."""
+"""The `distillguard` command: demo, replay, evaluate, classify, simulate."""
 
 from __future__ import annotations
 
@@ -22,16 +22,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="distillguard", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
 
-    demo = commands.add_parser("demo", help="run the pipeline end to end on the embedded emulator and print alerts")
+    demo = commands.add_parser("demo", help="run the pipeline end to end on the embedded emulator and print findings")
     demo.add_argument("--logs", type=Path, help="a folder of log files to drop (default: simulated sample logs)")
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
     demo.add_argument("--records", type=int, default=DEMO_RECORDS)
 
     replay = commands.add_parser("replay", help="drop a folder of log files through the pipeline")
     replay.add_argument("path", type=Path)
-    replay.add_argument("--alerts-out", type=Path, required=True)
+    replay.add_argument(
+        "--findings-out",
+        "--alerts-out",
+        dest="findings_out",
+        type=Path,
+        required=True,
+        help="one JSON message per line",
+    )
     replay.add_argument("--summary-out", type=Path, required=True)
     replay.add_argument("--raw-prefix", default=None, help="the bucket prefix logs land under (default: template's)")
+
+    evaluate = commands.add_parser("evaluate", help="score published findings against a simulation's ground truth")
+    evaluate.add_argument("--truth", type=Path, required=True, help="_ground_truth.json")
+    evaluate.add_argument("--alerts", "--findings", dest="findings", type=Path, required=True, help="findings JSONL")
+    evaluate.add_argument("--json-out", type=Path, default=None, help="also write the figures as JSON")
 
     classify = commands.add_parser("classify", help="label prompts from a JSON-lines file")
     classify.add_argument("--input", type=Path, required=True)
@@ -47,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--hours", type=int, default=6)
 
     args = parser.parse_args(argv)
-    handlers = {"demo": _demo, "replay": _replay, "classify": _classify, "simulate": _simulate}
+    handlers = {"demo": _demo, "replay": _replay, "evaluate": _evaluate, "classify": _classify, "simulate": _simulate}
     return handlers[args.command](args)
 
 
@@ -81,23 +93,21 @@ def _demo(args: argparse.Namespace) -> int:
             print(
                 f"Dropped {objects} log objects under s3://{pipeline.deployment.bucket}/{pipeline.deployment.raw_prefix}"
             )
-            alerts = pipeline.run()
+            findings = pipeline.run()
             summary = pipeline.summary(time.perf_counter() - started)
-    _print_summary(summary)
-    _print_alerts(alerts)
-    if truth is not None:
-        attackers = truth.attackers
-        alerted = {alert.customer_account for alert in alerts}
-        print(
-            f"\nAgainst the simulation's ground truth: {len(alerted & attackers)} of {len(attackers)} attacker "
-            f"accounts alerted; {len(alerted - attackers)} of {len(truth.accounts) - len(attackers)} ordinary "
-            "accounts alerted."
-        )
+        _print_summary(summary)
+        _print_findings(findings)
+        if truth is not None:
+            from distillguard.evaluation import Truth, evaluate, table
+
+            scored = evaluate(Truth.model_validate_json(truth.model_dump_json()), findings)
+            print("\nAgainst the simulation's ground truth:")
+            print(table(scored))
     return 0
 
 
 def _replay(args: argparse.Namespace) -> int:
-    from distillguard.local.pipeline import local_pipeline, write_alerts
+    from distillguard.local.pipeline import local_pipeline, write_findings
 
     if not args.path.is_dir():
         print(f"error: {args.path} is not a folder", file=sys.stderr)
@@ -106,13 +116,26 @@ def _replay(args: argparse.Namespace) -> int:
     with local_pipeline(parameter_overrides=overrides) as (_, pipeline):
         started = time.perf_counter()
         pipeline.drop(args.path)
-        alerts = pipeline.run()
+        findings = pipeline.run()
         summary = pipeline.summary(time.perf_counter() - started)
-    write_alerts(alerts, args.alerts_out)
+    write_findings(findings, args.findings_out)
     args.summary_out.write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     _print_summary(summary)
-    _print_alerts(alerts)
+    _print_findings(findings)
     return 0 if summary.adds_up and summary.dead_lettered_messages == 0 else 1
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from distillguard.evaluation import Truth, evaluate, table
+    from distillguard.findings import PublishedFinding
+
+    truth = Truth.model_validate_json(args.truth.read_text(encoding="utf-8"))
+    lines = args.findings.read_text(encoding="utf-8").splitlines()
+    scored = evaluate(truth, [PublishedFinding.from_message(line) for line in lines if line.strip()])
+    print(table(scored))
+    if args.json_out:
+        args.json_out.write_text(scored.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return 0
 
 
 class ClassifyInput(BaseModel):
@@ -168,24 +191,22 @@ def _print_summary(summary: object) -> None:
     labels = ", ".join(f"{label} {count}" for label, count in summary.by_label.items())
     print(f"Classified {summary.prompts_classified} prompts: {labels}")
     print(f"Pipeline time: {summary.elapsed_seconds:.1f} s for {summary.objects} objects")
+    print(f"Findings: {summary.findings} messages about {summary.incidents} incident(s)")
 
 
-def _print_alerts(alerts: Sequence[object]) -> None:
-    from distillguard.aggregation.alerts import AlertMessage
+def _print_findings(findings: Sequence[object]) -> None:
+    from distillguard.findings import PublishedFinding
 
-    print(f"\n{len(alerts)} alert message(s) published to SNS:")
-    for alert in alerts:
-        assert isinstance(alert, AlertMessage)
-        print(f"  {alert.headline()}")
-        details = [f"alert {alert.alert_id} {alert.event}"]
-        if alert.latest_window.distinct_toolsets:
-            details.append(f"{alert.latest_window.distinct_toolsets} distinct toolsets")
-        if alert.network_prefixes:
-            details.append("networks " + ", ".join(alert.network_prefixes))
-        if alert.user_agents:
-            details.append("user agents " + ", ".join(alert.user_agents))
-        print(f"      {'; '.join(details)}")
-    return None
+    print(f"\n{len(findings)} finding message(s) published to SNS (OCSF Detection Finding):")
+    for finding in findings:
+        assert isinstance(finding, PublishedFinding)
+        print(f"  {finding.headline()}")
+        networks = ", ".join(list(finding.evidence.get("networks", {}))[:3])
+        agents = ", ".join(list(finding.evidence.get("user_agents", {}))[:2])
+        shown = ", ".join(finding.members[:6]) + (" …" if finding.members_total > 6 else "")
+        print(f"      {finding.members_total} account(s): {shown}")
+        if networks or agents:
+            print(f"      networks {networks or '-'}; user agents {agents or '-'}")
 
 
 if __name__ == "__main__":
