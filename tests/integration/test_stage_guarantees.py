@@ -223,3 +223,21 @@ def test_findings_are_forwarded_to_security_hub_when_the_parameter_is_on(localst
     assert [f["Id"] for f in found] == [published[0].uid]
     assert found[0]["Resources"][0]["Id"] == "customer-account/acct-bulk-hub"
     assert found[0]["Severity"]["Label"] == "MEDIUM"
+
+
+def test_under_load_the_aggregate_function_gets_full_batches_and_stays_inside_dynamodb_limits(
+    localstack: Any, pipeline: LocalPipeline
+) -> None:
+    # Given 150 verdict objects of one busy account in one hour, all waiting on the aggregate queue
+    s3 = localstack.boto3.client("s3")
+    for index in range(150):
+        body = verdict_lines("acct-busy", "ordinary", 1, 2, source_key=f"raw/gateway/part-{index}.jsonl")
+        s3.put_object(Bucket=pipeline.deployment.bucket, Key=f"verdicts/busy/{index:03d}.jsonl.gz", Body=body)
+    # When the pipeline drains them as Lambda does under load
+    pipeline.run()
+    # Then two invocations of BatchSize 100 and 50 counted every object once (every DynamoDB request passed the
+    # limits hook: the old per-object condition had 301 operators at this batch size)
+    stats = pipeline.mappings.stats["AggregateFunction"]
+    assert (stats.invocations, stats.failed_messages) == (2, 0)
+    assert stats.messages >= 150  # plus the s3:TestEvent the emulator sends when notifications are configured
+    assert evidence_prompts(localstack, pipeline, "acct-busy", 1) == [300]

@@ -17,6 +17,15 @@ def epoch_minute(hour: datetime, minute: int) -> int:
     return int(hour.timestamp()) // 60 + minute
 
 
+def set_bits(bits: int) -> list[int]:
+    found = []
+    while bits:
+        lowest = bits & -bits
+        found.append(lowest.bit_length() - 1)
+        bits ^= lowest
+    return found
+
+
 @dataclass
 class AccountProfile:
     account: str
@@ -61,7 +70,7 @@ class AccountProfile:
         self.suspicious_models.update(item.suspicious_models)
         self.networks.update(item.networks)
         self.user_agents.update(item.user_agents)
-        self.minutes.update(epoch_minute(item.hour, m) for m in range(MINUTES_PER_HOUR) if item.minutes >> m & 1)
+        self.minutes.update(epoch_minute(item.hour, minute) for minute in set_bits(item.minutes))
         self.suspicious_hours.add(item.hour)
         self.toolsets.update(item.toolsets)
         if item.first_seen and (self.first_seen is None or item.first_seen < self.first_seen):

@@ -113,9 +113,16 @@ class EventSourceMappings:
         self.handlers = {spec.logical_id: load_handler(spec) for spec in deployment.functions.values()}
         self.stats = {source.function_id: DeliveryStats() for source in deployment.event_sources}
 
-    def drain(self, max_rounds: int = 10_000) -> None:
+    def drain(self, max_rounds: int = 10_000, *, full_batches: bool = True) -> None:
+        """Delivers until every queue is empty. With `full_batches` (the default) each stage's queue is emptied
+        before the next stage's, so every invocation gets BatchSize messages whenever that many are waiting, as
+        Lambda's poller does under load once its batching window fills; without it, stages take turns."""
         for _ in range(max_rounds):
-            delivered = sum(self._deliver_once(source) for source in self.deployment.event_sources)
+            delivered = 0
+            for source in self.deployment.event_sources:
+                while (count := self._deliver_once(source)) and full_batches:
+                    delivered += count
+                delivered += count
             if delivered == 0 and self._all_empty():
                 return
         raise RuntimeError("queues did not drain")
