@@ -13,13 +13,26 @@ from collections.abc import Iterable
 LONG_LINE_CHARS = 160
 LONG_LINE_WORDS = 28
 KEPT_HEAD_WORDS = 4
+# A line this long is filled-in content whatever its masking would leave, so it is not masked at all: only a URL, an
+# id or a number thousands of characters long could shrink it back under LONG_LINE_CHARS. In keep-head mode only its
+# first HEAD_SCAN_CHARS characters are masked, to find its opening words.
+MAX_MASKED_LINE_CHARS = 4_096
+HEAD_SCAN_CHARS = 1_024
 
+# Every pattern runs in time linear in its input (no nested or overlapping repetition, no lookahead that rescans a
+# run), so a hostile prompt costs what a plain one of the same length costs:
+# - a quoted string does not start at an escaped quote, so two attempts never scan the same characters;
+# - an id is a run of 8+ hex digits (dash-separated groups of 4+ may follow) holding at least one decimal digit,
+#   checked on the match instead of by a lookahead over the rest of the run (that lookahead made "a-a-a-..." quadratic).
 _CODE_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
-_QUOTED = re.compile(r"\"(?:[^\"\\\n]|\\.){0,400}\"|(?<!\w)'(?:[^'\\\n]|\\.){0,400}'(?!\w)|`[^`\n]{0,400}`")
-_URL = re.compile(r"\bhttps?://\S+")
-_HEXISH = re.compile(r"\b(?=[0-9a-fA-F-]*\d)[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*\b")
-_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*(?:[eE][-+]?\d+)?")
-_SPACES = re.compile(r"[ \t\r\f\v]+")
+_QUOTED = re.compile(
+    r"(?<!\\)\"(?:[^\"\\\n]|\\.){0,400}+\"|(?<![\w\\])'(?:[^'\\\n]|\\.){0,400}+'(?!\w)|`[^`\n]{0,400}`"
+)
+_URL = re.compile(r"\bhttps?://\S++")
+_HEXISH = re.compile(r"\b[0-9a-fA-F]{8,}(?:-[0-9a-fA-F]{4,})*\b")
+_DIGIT = re.compile(r"[0-9]")
+_NUMBER = re.compile(r"[-+]?\d++(?:[.,]\d++)*+(?:[eE][-+]?\d++)?")
+_SPACES = re.compile(r"[ \t\r\f\v]++")
 _ROLE_HEADER = re.compile(r"\[(?:system|user|assistant|tool|tools)\]")
 _SPAN = "<SPAN>"
 
@@ -28,12 +41,24 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", errors="surrogatepass"), digest_size=8).hexdigest()
 
 
-def _mask_line(line: str, *, keep_head: bool) -> str:
+def _mask_id(match: re.Match[str]) -> str:
+    return "<ID>" if _DIGIT.search(match.group()) else match.group()
+
+
+def _masked(line: str) -> str:
     line = _URL.sub("<URL>", line)
     line = _QUOTED.sub('"<S>"', line)
-    line = _HEXISH.sub("<ID>", line)
+    line = _HEXISH.sub(_mask_id, line)
     line = _NUMBER.sub("0", line)
-    line = _SPACES.sub(" ", line).strip()
+    return _SPACES.sub(" ", line).strip()
+
+
+def _mask_line(line: str, *, keep_head: bool) -> str:
+    if len(line) > MAX_MASKED_LINE_CHARS:  # length first: no pattern work on what is content anyway
+        if not keep_head:
+            return _SPAN
+        return " ".join([*_masked(line[:HEAD_SCAN_CHARS]).split(" ")[:KEPT_HEAD_WORDS], _SPAN])
+    line = _masked(line)
     words = line.split(" ")
     if len(line) > LONG_LINE_CHARS or len(words) > LONG_LINE_WORDS:
         return " ".join([*words[:KEPT_HEAD_WORDS], _SPAN]) if keep_head else _SPAN
