@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from distillguard.classifier.preprocessing import split_blocks
 from models.authored import templates as T
 from models.data import Example
+from models.families import FAMILIES
 
 AUTHORED_GROUP = "authored"
 
@@ -54,10 +56,15 @@ def _last_user(text: str) -> str | None:
 Filler = tuple[str, str, int]  # text, source group, corpus index (-1: authored)
 
 
-def fill_pools(examples: Sequence[Example]) -> tuple[list[Filler], list[Filler]]:
-    """(problems, requests) as (text, group, index) from ordinary single-turn corpus prompts."""
+_MC_RE = re.compile(r"\n\(?A[.)]\s")
+
+
+def fill_pools(examples: Sequence[Example]) -> tuple[list[Filler], list[Filler], list[Filler]]:
+    """(problems, requests, multiple-choice problems) as (text, group, index) from ordinary single-turn corpus
+    prompts; the multiple-choice pool also holds a few authored items."""
     problems: list[Filler] = []
     requests: list[Filler] = []
+    mc: list[Filler] = [(q, AUTHORED_GROUP, -1) for q in T.AUTHORED_MC]
     for i, ex in enumerate(examples):
         if ex.label != "ordinary":
             continue
@@ -66,9 +73,11 @@ def fill_pools(examples: Sequence[Example]) -> tuple[list[Filler], list[Filler]]
             continue
         if ex.group in PROBLEM_GROUPS:
             problems.append((content, ex.group, i))
+            if _MC_RE.search(content):
+                mc.append((content, ex.group, i))
         if ex.group in REQUEST_GROUPS and len(content) < 600:
             requests.append((content, ex.group, i))
-    return problems, requests
+    return problems, requests, mc
 
 
 def _join(*blocks: tuple[str, str]) -> str:
@@ -76,9 +85,10 @@ def _join(*blocks: tuple[str, str]) -> str:
 
 
 class _Gen:
-    def __init__(self, problems: list[Filler], requests: list[Filler], seed: int) -> None:
+    def __init__(self, problems: list[Filler], requests: list[Filler], mc_problems: list[Filler], seed: int) -> None:
         self.rng = random.Random(seed)
         self.problems = problems or [("What is 2 + 2?", AUTHORED_GROUP, -1)]
+        self.mc_problems = mc_problems
         authored_requests = [(r.format(num=7), AUTHORED_GROUP, -1) for r in T.ORDINARY_REQUESTS]
         self.requests = (requests or []) + authored_requests
         self._used: list[tuple[str, int]] = []
@@ -117,7 +127,7 @@ class _Gen:
             specs.append(
                 {
                     "name": f"{verb}_{noun}" if r.random() < 0.8 else f"{verb}{noun.title().replace('_', '')}",
-                    "description": f"{verb.capitalize()} {noun.replace('_', ' ')} information for the user.",
+                    "description": f"{verb[0].upper()}{verb[1:]} {' '.join(noun.split('_'))} information for the user.",
                     "parameters": {
                         "type": "object",
                         "properties": {n: {"type": t, "description": d} for n, t, d in params},
@@ -150,38 +160,56 @@ class _Gen:
         )
 
     # --- families ----------------------------------------------------------------------------------------
-    def cot(self) -> Augmented:
+    def family_of(self, table: dict[str, list[str]]) -> tuple[str, str]:
+        """A family chosen uniformly (so that small families are not drowned), then one of its templates."""
+        family = self.rng.choice(sorted(table))
+        return family, self.rng.choice(table[family])
+
+    def cot_system(self) -> Augmented:
+        family, system = self.family_of(T.COT_SYSTEM)
+        return self.done(_join(("system", system), ("user", self.pick(self.problems))), "cot_harvesting", family)
+
+    def cot_user(self) -> Augmented:
+        r = self.rng
+        family, template = self.family_of(T.COT_USER)
+        p = self.pick(self.mc_problems) if family == "cot-mc-answer-directive" else self.pick(self.problems)
+        blocks = [("user", self.fmt(template, p=p))]
+        if r.random() < 0.3:
+            blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
+        return self.done(_join(*blocks), "cot_harvesting", family)
+
+    def cot_prefill(self) -> Augmented:
         r = self.rng
         p = self.pick(self.problems)
-        kind = r.random()
-        if kind < 0.35:
-            system = r.choice(T.COT_SYSTEM)
-            user = p if r.random() < 0.6 else self.fmt(r.choice(T.COT_USER), p=p)
-            return self.done(_join(("system", system), ("user", user)), "cot_harvesting", "cot-system")
-        if kind < 0.8:
-            return self.done(_join(("user", self.fmt(r.choice(T.COT_USER), p=p))), "cot_harvesting", "cot-user")
-        blocks = [("user", p if r.random() < 0.5 else self.fmt(r.choice(T.COT_USER), p=p))]
+        blocks = [("user", self.fmt(r.choice(T.ORDINARY_WRAPPERS["ord-plain-wrapper"]), p=p))]
         if r.random() < 0.4:
-            blocks.insert(0, ("system", r.choice(T.COT_SYSTEM + T.ORDINARY_SYSTEM)))
+            blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
         blocks.append(("assistant", r.choice(T.COT_PREFILL)))
         return self.done(_join(*blocks), "cot_harvesting", "cot-prefill")
 
+    def outputs(self) -> str:
+        r = self.rng
+        layout = r.choice(T.RANKING_LAYOUTS)
+        return "\n\n".join(layout.format(i=i, x=self.answer()) for i in range(1, r.randint(3, 6)))
+
     def judge(self) -> Augmented:
         r = self.rng
+        family, template = self.family_of(T.JUDGE)
         q = self.pick(self.problems if r.random() < 0.6 else self.requests)
-        text = self.fmt(r.choice(T.JUDGE), q=q, a=self.answer(), b=self.answer())
+        extra = {"outputs": self.outputs()} if "{outputs}" in template else {}
+        text = self.fmt(template, q=q, a=self.answer(), b=self.answer(), **extra)
         if r.random() < 0.4:
             # The instruction as the system prompt, the material to judge as the user turn.
             instruction, _, material = text.partition("\n\n")
-            return self.done(_join(("system", instruction), ("user", material or q)), "cot_harvesting", "judge")
-        return self.done(_join(("user", text)), "cot_harvesting", "judge")
+            return self.done(_join(("system", instruction), ("user", material or q)), "cot_harvesting", family)
+        return self.done(_join(("user", text)), "cot_harvesting", family)
 
     def trace(self) -> Augmented:
         r = self.rng
         q = self.pick(self.problems)
         b = "\n".join(self.answer() for _ in range(r.randint(1, 3)))
         text = self.fmt(r.choice(T.TRACE_REWRITE), q=q, a=self.answer(), b=b)
-        return self.done(_join(("user", text)), "cot_harvesting", "trace-rewrite")
+        return self.done(_join(("user", text)), "cot_harvesting", "cot-trace-rewrite")
 
     def agent(self) -> Augmented:
         r = self.rng
@@ -194,16 +222,15 @@ class _Gen:
             blocks = [("tools", tools_json), ("user", req)]
             if r.random() < 0.5:
                 blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM + ["You are a helpful assistant with tools."])))
-            family = "agent-fc"
+            family = "agent-tools-param"
         else:
             system = self.fmt(r.choice(T.AGENT_SYSTEM), tools=self.render_tools(specs), names=names)
             blocks = [("system", system), ("user", req)]
-            family = "agent-prompted"
+            family = "agent-prompted-functions"
         if r.random() < 0.3:
             call = {"name": specs[0]["name"], "arguments": json.dumps({"query": req[:30]})}
             blocks.append(("assistant", f"[tool_calls] {json.dumps([call])}"))
             blocks.append(("tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
-            family += "-multiturn"
         return self.done(_join(*blocks), "agentic_extraction", family)
 
     def agent_prose(self) -> Augmented:
@@ -219,20 +246,16 @@ class _Gen:
         if r.random() < 0.25:
             blocks.append(("assistant", f"I will use: {caps[0][1]}"))
             blocks.append(("user", "RESULT: " + self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
-        return self.done(_join(*blocks), "agentic_extraction", "agent-prose")
+        return self.done(_join(*blocks), "agentic_extraction", "agent-prose-tools")
 
-    def episode(self, names: list[str], n_steps: int) -> str:
-        """A synthetic worked episode: Thought/Action/Observation-style steps whose observations are corpus
-        texts standing in for retrieved passages."""
+    def episode(self, names: list[str], n_steps: int, react: bool) -> str:
+        """A synthetic worked episode: Thought/Action/Observation-style steps (Plan/Call/Result-style outside the
+        ReAct family) whose observations are corpus texts standing in for retrieved passages."""
         r = self.rng
-        words = r.choice(
-            [
-                ("Thought", "Action", "Observation"),
-                ("Plan", "Call", "Result"),
-                ("Reasoning", "Tool", "Output"),
-                ("Thought", "Act", "Obs"),
-            ]
-        )
+        if react:
+            words = r.choice([("Thought", "Action", "Observation"), ("Thought", "Act", "Obs")])
+        else:
+            words = r.choice([("Plan", "Call", "Result"), ("Reasoning", "Tool", "Output"), ("Step", "Run", "Got")])
         numbered = r.random() < 0.6
         with_thoughts = r.random() < 0.7  # act-only episodes have no thought lines
         syntax = r.randrange(3)
@@ -257,89 +280,123 @@ class _Gen:
 
     def agent_loop(self) -> Augmented:
         r = self.rng
+        family, template = self.family_of(T.AGENT_LOOP)
+        react = family == "agent-react-loop"
         q = self.pick(self.requests if r.random() < 0.5 else self.problems)
         specs = self.tool_specs(r.randint(2, 5))
         names = [s["name"] for s in specs] + ["search", "lookup"]
         marker = "\x00QUESTION\x00"
-        text = self.fmt(r.choice(T.AGENT_LOOP), tools=self.render_tools(specs), names=", ".join(names), q=marker)
+        text = self.fmt(template, tools=self.render_tools(specs), names=", ".join(names), q=marker)
         if r.random() < 0.7:
             # Few-shot: worked episodes go between the instructions and the line with the new question.
-            demos = [self.episode(names, r.randint(1, 4)) for _ in range(r.randint(1, 4))]
+            demos = [self.episode(names, r.randint(1, 4), react) for _ in range(r.randint(1, 4))]
             if r.random() < 0.4:
-                demos.insert(0, r.choice(T.AGENT_DEMOS))
+                demos.insert(0, r.choice([d for d in T.AGENT_DEMOS if ("Observation" in d) == react]))
             line_start = text.rfind("\n", 0, text.index(marker)) + 1
             joined = "\n\n".join(demos)
             text = f"{text[:line_start]}Here are some examples.\n\n{joined}\n\n{text[line_start:]}"
         text = text.replace(marker, q)
-        return self.done(text, "agentic_extraction", "agent-loop")
+        return self.done(text, "agentic_extraction", family)
 
     def coding_agent(self) -> Augmented:
         r = self.rng
+        family, system = self.family_of(T.CODING_AGENT_SYSTEM)
         issue = self.pick(self.problems if r.random() < 0.5 else self.requests)
         blocks = [
-            ("system", self.fmt(r.choice(T.CODING_AGENT_SYSTEM))),
-            ("user", self.fmt(r.choice(T.CODING_AGENT_USER), issue=issue)),
+            ("system", self.fmt(system)),
+            ("user", self.fmt(r.choice(T.CODING_AGENT_USER[family]), issue=issue)),
         ]
         if r.random() < 0.4:
-            blocks.append(("assistant", "Let me look at the repository first.\n```bash\nls -la\n```"))
+            opener = "Let me look at the repository first.\n```bash\nls -la\n```"
+            if family == "agent-browser":
+                opener = "I will open the start page first.\nNAVIGATE https://example.com/"
+            blocks.append(("assistant", opener))
             blocks.append(("user" if r.random() < 0.5 else "tool", self.fmt(r.choice(T.AGENT_OBSERVATIONS))))
-        return self.done(_join(*blocks), "agentic_extraction", "coding-agent")
+        return self.done(_join(*blocks), "agentic_extraction", family)
 
     def ordinary(self) -> Augmented:
         r = self.rng
-        kind = r.random()
-        if kind < 0.08:
+        family = r.choice(ORDINARY_AUTHORED_FAMILIES)
+        if family == "ord-pasted-json":
             specs = self.tool_specs(r.randint(1, 2))
             payload = specs[0]["parameters"] if r.random() < 0.5 else specs
             if r.random() < 0.5:
                 payload = {s["name"]: self.nums()["num"] for s in specs} | {"items": [self.pick(self.requests)[:60]]}
             data = json.dumps(payload, indent=r.choice([None, 2]))
-            user, family = r.choice(T.ORDINARY_JSON_WRAPPERS).replace("{json}", data), "ordinary-json"
-        elif kind < 0.13:
-            user, family = self.fmt(r.choice(T.ORDINARY_PERSONA)), "ordinary-persona"
-        elif kind < 0.2:
+            user = r.choice(T.ORDINARY_JSON_WRAPPERS).replace("{json}", data)
+        elif family == "ord-roleplay-persona":
+            user = self.fmt(r.choice(T.ORDINARY_PERSONA))
+        elif family == "ord-roleplay-game":
+            user = self.fmt(r.choice(T.ORDINARY_GAMES))
+        elif family == "ord-structured-prompt":
             topic = r.choice(T.STRUCTURED_TOPICS)
             parts = [f"# {r.choice(T.STRUCTURED_TITLES)}", r.choice(T.STRUCTURED_ROLES).format(topic=topic)]
             parts += r.sample(T.STRUCTURED_SECTIONS, r.randint(3, 7))
             if r.random() < 0.4:
                 parts.append("My input:\n" + self.pick(self.requests))
-            user, family = "\n\n".join(parts), "ordinary-structured"
-        elif kind < 0.4:
-            user, family = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=self.pick(self.problems)), "ordinary-problem"
-        elif kind < 0.8:
-            user, family = self.fmt(r.choice(T.ORDINARY_WRAPPERS), p=self.pick(self.requests)), "ordinary-request"
-        else:
+            user = "\n\n".join(parts)
+        elif family == "ord-stepwise-instruction":
+            if r.random() < 0.5:
+                user = self.fmt(r.choice(T.ORDINARY_STEPWISE))
+            else:
+                user = self.fmt(r.choice(T.ORDINARY_STEPWISE_WRAPPERS), p=self.pick(self.requests))
+        elif family == "ord-evaluation-talk":
+            user = self.fmt(r.choice(T.ORDINARY_EVALUATION_TALK))
+        elif family == "ord-chat-multiturn":
             u1, a1, u2 = (self.fmt(x) for x in r.choice(T.ORDINARY_CHAT))
             blocks = [("user", u1), ("assistant", a1), ("user", u2)]
             if r.random() < 0.4:
                 blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
-            return self.done(_join(*blocks), "ordinary", "ordinary-chat")
+            return self.done(_join(*blocks), "ordinary", family)
+        else:  # ord-plain-wrapper, ord-casual-stepwise
+            pool = self.problems if r.random() < 0.5 else self.requests
+            if family == "ord-plain-wrapper" and r.random() < 0.15:
+                pool = self.mc_problems  # a multiple-choice question asked plainly
+            user = self.fmt(r.choice(T.ORDINARY_WRAPPERS[family]), p=self.pick(pool))
         blocks = [("user", user)]
         if r.random() < 0.3:
             blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))
         return self.done(_join(*blocks), "ordinary", family)
 
 
-# How many examples of each family to generate (before any fold filtering).
+ORDINARY_AUTHORED_FAMILIES = (
+    "ord-pasted-json",
+    "ord-roleplay-persona",
+    "ord-roleplay-game",
+    "ord-structured-prompt",
+    "ord-stepwise-instruction",
+    "ord-evaluation-talk",
+    "ord-chat-multiturn",
+    "ord-plain-wrapper",
+    "ord-plain-wrapper",  # twice: the plain wrappers carry the widest range of corpus fillers
+    "ord-casual-stepwise",
+)
+
+# How many examples each generator makes (before any fold filtering); families inside a generator are uniform.
 DEFAULT_COUNTS = {
-    "cot": 1400,
-    "judge": 450,
-    "trace": 300,
+    "cot_system": 700,
+    "cot_user": 1500,
+    "cot_prefill": 150,
+    "judge": 1100,
+    "trace": 250,
     "agent": 1300,
     "agent_loop": 500,
-    "agent_prose": 450,
-    "coding_agent": 250,
-    "ordinary": 2000,
+    "agent_prose": 400,
+    "coding_agent": 350,
+    "ordinary": 2600,
 }
 
 
 def generate(examples: Sequence[Example], seed: int = 13, counts: dict[str, int] | None = None) -> list[Augmented]:
-    problems, requests = fill_pools(examples)
-    gen = _Gen(problems, requests, seed)
+    problems, requests, mc_problems = fill_pools(examples)
+    gen = _Gen(problems, requests, mc_problems, seed)
     out: list[Augmented] = []
-    for family, n in (counts or DEFAULT_COUNTS).items():
-        make = getattr(gen, family)
+    for method, n in (counts or DEFAULT_COUNTS).items():
+        make = getattr(gen, method)
         out.extend(make() for _ in range(n))
+    unknown = {a.family for a in out} - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"authored families missing from models/families.py: {sorted(unknown)}")
     # Exact duplicates add nothing.
     seen: set[str] = set()
     unique = []

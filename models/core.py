@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -55,6 +56,15 @@ class LinearModel:
 
     def matrix(self, texts: Sequence[str]) -> sparse.csr_matrix:
         return tfidf_matrix(self.featurizer, texts, self.idf)
+
+    def with_temperature(self, temperature: float) -> LinearModel:
+        """Logits divided by ``temperature`` (calibration), in the scikit-learn model and the exported weights."""
+        sk = copy.deepcopy(self.sk)
+        sk.coef_ = sk.coef_ / temperature
+        sk.intercept_ = sk.intercept_ / temperature
+        return LinearModel(
+            self.featurizer, self.idf, self.weights / temperature, self.bias / temperature, sk, self.class_order
+        )
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities from scikit-learn (the training framework), columns in LABELS order."""

@@ -89,3 +89,134 @@ def random_split(labels: Sequence[str], fit_predict: FitPredict, test_fraction: 
     probs = fit_predict(train, test)
     pred = np.asarray(LABELS)[probs.argmax(1)]
     return {"summary": metrics(np.asarray(labels)[test], pred), "test_ids": test, "pred": pred}
+
+
+def leave_one_family_out(
+    corpus_families: Sequence[str],
+    corpus_labels: Sequence[str],
+    authored_families: Sequence[str],
+    authored_labels: Sequence[str],
+    folds: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> dict:
+    """Assemble the judge from per-family folds.
+
+    ``folds[family] = (probs of the family's corpus prompts, probs of its authored prompts)``, each predicted by
+    a model trained without the family (neither its corpus prompts nor any authored template of it). The
+    headline figures are over corpus prompts (every one predicted once, by a model that never saw its family);
+    families that exist only as authored templates are reported apart, since we wrote both their training and
+    their test examples."""
+    cf, cl = np.asarray(corpus_families), np.asarray(corpus_labels)
+    af, al = np.asarray(authored_families), np.asarray(authored_labels)
+    probs = np.zeros((cf.size, len(LABELS)))
+    aprobs = np.zeros((af.size, len(LABELS)))
+    for family, (p_corpus, p_authored) in folds.items():
+        probs[cf == family] = p_corpus
+        aprobs[af == family] = p_authored
+    labels = np.asarray(LABELS)
+    pred, apred = labels[probs.argmax(1)], labels[aprobs.argmax(1)]
+    result = metrics(cl, pred)
+    per_family = {}
+    for family in sorted(folds):
+        m, am = cf == family, af == family
+        row: dict = {"label": str((cl[m] if m.any() else al[am])[0])}
+        if m.any():
+            row |= {
+                "n_corpus": int(m.sum()),
+                "accuracy": round(float((pred[m] == cl[m]).mean()), 4),
+                "predicted_as": {lab: int((pred[m] == lab).sum()) for lab in LABELS},
+            }
+        if am.any():
+            row |= {
+                "n_authored": int(am.sum()),
+                "authored_accuracy": round(float((apred[am] == al[am]).mean()), 4),
+                "authored_predicted_as": {lab: int((apred[am] == lab).sum()) for lab in LABELS},
+            }
+        per_family[family] = row
+    result["per_family"] = per_family
+    corpus_rows = {k: v for k, v in per_family.items() if "accuracy" in v}
+    worst = min(corpus_rows.items(), key=lambda kv: kv[1]["accuracy"])
+    result["worst_family"] = {"family": worst[0], **worst[1]}
+    authored_only = {k: v for k, v in per_family.items() if "accuracy" not in v}
+    if authored_only:
+        worst_a = min(authored_only.items(), key=lambda kv: kv[1]["authored_accuracy"])
+        only = np.isin(af, list(authored_only))
+        result["authored_only_families"] = metrics(al[only], apred[only]) | {
+            "families": sorted(authored_only),
+            "worst_family": {"family": worst_a[0], **worst_a[1]},
+        }
+    return {"summary": result, "probs": probs, "pred": pred, "authored_probs": aprobs}
+
+
+# --- calibration ----------------------------------------------------------------------------------------------
+def calibration_metrics(probs: np.ndarray, labels: Sequence[str], n_bins: int = 15) -> dict:
+    """Top-label expected calibration error (equal-width bins), multi-class Brier score and log loss."""
+    y = np.array([LABELS.index(lab) for lab in labels])
+    p = np.clip(np.asarray(probs, dtype=np.float64), 1e-12, 1.0)
+    conf, top = p.max(1), p.argmax(1)
+    correct = (top == y).astype(np.float64)
+    edges = np.linspace(0.0, 1.0, n_bins + 1)
+    bins = np.clip(np.digitize(conf, edges[1:-1]), 0, n_bins - 1)
+    ece, table = 0.0, []
+    for b in range(n_bins):
+        m = bins == b
+        if not m.any():
+            continue
+        gap = abs(conf[m].mean() - correct[m].mean())
+        ece += m.mean() * gap
+        table.append(
+            {
+                "bin": f"{edges[b]:.2f}-{edges[b + 1]:.2f}",
+                "n": int(m.sum()),
+                "mean_confidence": round(float(conf[m].mean()), 4),
+                "accuracy": round(float(correct[m].mean()), 4),
+            }
+        )
+    onehot = np.eye(len(LABELS))[y]
+    return {
+        "n": int(y.size),
+        "ece": round(float(ece), 4),
+        "brier": round(float(((p - onehot) ** 2).sum(1).mean()), 4),
+        "log_loss": round(float(-np.log(p[np.arange(y.size), y]).mean()), 4),
+        "reliability": table,
+    }
+
+
+def apply_temperature(probs: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(log(p) / T): the same as dividing the model's logits by T."""
+    logits = np.log(np.clip(probs, 1e-12, 1.0)) / temperature
+    logits -= logits.max(1, keepdims=True)
+    e = np.exp(logits)
+    return e / e.sum(1, keepdims=True)
+
+
+def fit_temperature(probs: np.ndarray, labels: Sequence[str]) -> float:
+    """The temperature minimising the log loss of held-out probabilities (a 1-D search over log T)."""
+    from scipy.optimize import minimize_scalar
+
+    y = np.array([LABELS.index(lab) for lab in labels])
+
+    def nll(log_t: float) -> float:
+        q = apply_temperature(probs, float(np.exp(log_t)))
+        return float(-np.log(np.clip(q[np.arange(y.size), y], 1e-12, 1.0)).mean())
+
+    res = minimize_scalar(nll, bounds=(np.log(0.05), np.log(20.0)), method="bounded")
+    return float(np.exp(res.x))
+
+
+def cross_fitted_calibration(probs: np.ndarray, labels: Sequence[str], groups: Sequence[str]) -> dict:
+    """Honest calibration figures: each family's held-out probabilities are rescaled by a temperature fitted on
+    the *other* families' held-out probabilities, then measured; compared with no calibration."""
+    g, yl = np.asarray(groups), np.asarray(labels)
+    calibrated = np.zeros_like(probs)
+    temps = {}
+    for family in sorted(set(groups)):
+        m = g == family
+        t = fit_temperature(probs[~m], yl[~m])
+        temps[family] = round(t, 3)
+        calibrated[m] = apply_temperature(probs[m], t)
+    return {
+        "uncalibrated": calibration_metrics(probs, labels),
+        "temperature_cross_fitted": calibration_metrics(calibrated, labels),
+        "temperature_per_fold": temps,
+        "calibrated_probs": calibrated,
+    }

@@ -1,6 +1,8 @@
-"""One command: train, export to ONNX, check parity, evaluate, benchmark, write the artefact and its model card.
+"""One command: train, evaluate (leave-one-family-out is the judge), calibrate, export to ONNX, check parity,
+benchmark, and write the artefact with its model card.
 
-    python -m models.train --data ../shared/data/prompts [--exclude-noncommercial] [--out DIR]
+    python -m models.train --data ../shared/data/prompts [--exclude-noncommercial] [--out DIR] [--jobs N]
+    python -m models.train --judge-only [--c 10]     # the judge's figures only, nothing written
 
 Writes DIR/model.onnx, unigrams.txt, bigram_keys.npy, metadata.json, reference_predictions.json,
 EVALUATION.json and MODEL_CARD.md. Default DIR: models/distillguard-clf (models/distillguard-clf-commercial
@@ -26,13 +28,25 @@ from models.artefact import onnx_proba, parity, to_onnx_bytes, write_artefact
 from models.card import write_model_card
 from models.core import LinearModel, TokenIndex, fit
 from models.data import DEFAULT_DATA_DIR, Example, load_corpus
-from models.evaluate import leave_one_source_out, metrics, per_key, random_split
+from models.evaluate import (
+    cross_fitted_calibration,
+    fit_temperature,
+    leave_one_family_out,
+    leave_one_source_out,
+    metrics,
+    per_key,
+    random_split,
+)
+from models.families import FAMILIES, corpus_family
 
 logger = logging.getLogger("models.train")
 
 DEFAULT_C = 10.0
 MIN_DF = 2
 AUGMENT_WEIGHT = 1.0
+# Each family's share of the training weight grows as n ** FAMILY_POWER (1: every prompt counts the same;
+# 0.5: a family of 2,000 near-identical prompts weighs as much as ~1,400, not 20 times a family of 100).
+DEFAULT_FAMILY_POWER = 0.5
 
 # Authored prompts whose reference probabilities are stored with the artefact; the unit tests check the
 # shipped ONNX model against them (no corpus needed in CI).
@@ -53,16 +67,6 @@ REFERENCE_PROMPTS = [
 ]
 
 
-# For the strict LOSO variant: the authored augmentation families that imitate each source's kind of prompt.
-FAMILY_OF_SOURCE: dict[str, set[str]] = {
-    "lm-sys/FastChat": {"judge"},
-    "NovaSky-AI/SkyThought": {"trace-rewrite"},
-    "ysymyth/ReAct": {"agent-loop"},
-    "princeton-nlp/SWE-agent": {"coding-agent", "agent-prose"},
-    "ShishirPatil/gorilla": {"agent-fc", "agent-fc-multiturn", "agent-prompted", "agent-prompted-multiturn"},
-}
-
-
 @dataclass
 class Dataset:
     examples: list[Example]
@@ -76,52 +80,90 @@ class Dataset:
         self.labels = np.array([e.label for e in self.examples] + [a.label for a in self.augmented])
         self.n_corpus = len(self.examples)
         self.groups = [e.group for e in self.examples]
+        self.families = np.array([corpus_family(e) for e in self.examples] + [a.family for a in self.augmented])
         self.aug_fill_groups = [set(a.fill_groups) for a in self.augmented]
         self.aug_fill_ids = [set(a.fill_ids) for a in self.augmented]
-        self.aug_families = [a.family for a in self.augmented]
+
+    @property
+    def corpus_labels(self) -> np.ndarray:
+        return self.labels[: self.n_corpus]
+
+    @property
+    def corpus_families(self) -> np.ndarray:
+        return self.families[: self.n_corpus]
+
+
+@dataclass(frozen=True)
+class Settings:
+    c: float = DEFAULT_C
+    family_power: float = DEFAULT_FAMILY_POWER
+    min_df: int = MIN_DF
 
 
 class Trainer:
-    def __init__(self, data: Dataset, c: float = DEFAULT_C) -> None:
+    def __init__(self, data: Dataset, settings: Settings = Settings()) -> None:
         self.data = data
-        self.c = c
+        self.settings = settings
         self.index = TokenIndex(data.texts)
+
+    def weights(self, train_ids: list[int]) -> np.ndarray:
+        """Balanced classes; inside a class, each family weighs n_family ** family_power in total."""
+        d = self.data
+        ids = np.asarray(train_ids)
+        fam, y = d.families[ids], d.labels[ids]
+        w = np.ones(ids.size)
+        fams, inverse, counts = np.unique(fam, return_inverse=True, return_counts=True)
+        w *= (counts**self.settings.family_power / counts)[inverse]
+        w *= np.where(ids >= d.n_corpus, AUGMENT_WEIGHT, 1.0)
+        for lab in LABELS:
+            m = y == lab
+            if m.any():
+                w[m] *= (ids.size / len(LABELS)) / w[m].sum()
+        return w
 
     def fit_ids(self, train_ids: list[int]) -> LinearModel:
         d = self.data
+        featurizer = self.index.featurizer(train_ids, min_df=self.settings.min_df)
         y = d.labels[train_ids]
-        classes, counts = np.unique(y, return_counts=True)
-        per_class = {k: len(y) / (len(LABELS) * v) for k, v in zip(classes, counts, strict=True)}
-        weights = np.array(
-            [per_class[lab] * (AUGMENT_WEIGHT if i >= d.n_corpus else 1.0) for i, lab in zip(train_ids, y, strict=True)]
-        )
-        featurizer = self.index.featurizer(train_ids, min_df=MIN_DF)
-        return fit(featurizer, [d.texts[i] for i in train_ids], y, c=self.c, sample_weight=weights)
+        texts = [d.texts[i] for i in train_ids]
+        return fit(featurizer, texts, y, c=self.settings.c, sample_weight=self.weights(train_ids))
 
     def augmented_ids(
         self,
         exclude_groups: set[str] = frozenset(),
         exclude_ids: set[int] = frozenset(),
-        exclude_families: set[str] = frozenset(),
+        exclude_family: str | None = None,
     ) -> list[int]:
         """Augmented examples none of whose fillers come from the excluded groups or corpus examples."""
         d = self.data
         return [
             d.n_corpus + j
-            for j, (groups, ids, family) in enumerate(
-                zip(d.aug_fill_groups, d.aug_fill_ids, d.aug_families, strict=True)
-            )
-            if not (groups & exclude_groups) and not (ids & exclude_ids) and family not in exclude_families
+            for j, (groups, ids) in enumerate(zip(d.aug_fill_groups, d.aug_fill_ids, strict=True))
+            if not (groups & exclude_groups)
+            and not (ids & exclude_ids)
+            and d.families[d.n_corpus + j] != exclude_family
         ]
 
-    def loso_fit_predict(self, train: list[int], test: list[int], mode: str = "augmented") -> np.ndarray:
-        """mode: "augmented" (all authored families), "none" (corpus only) or "strict" (also drop the authored
-        families of the held-out source's kind, to measure transfer to a family never seen at all)."""
+    def family_fold(self, family: str) -> tuple[np.ndarray, np.ndarray]:
+        """Train without the family (its corpus prompts, every authored template of it, and every authored prompt
+        filled with one of its corpus prompts); predict its corpus and its authored prompts."""
+        d = self.data
+        fam = d.families
+        test_corpus = np.flatnonzero(fam[: d.n_corpus] == family).tolist()
+        test_aug = (d.n_corpus + np.flatnonzero(fam[d.n_corpus :] == family)).tolist()
+        train = np.flatnonzero(fam[: d.n_corpus] != family).tolist()
+        train += self.augmented_ids(exclude_ids=set(test_corpus), exclude_family=family)
+        model = self.fit_ids(train)
+        empty = np.zeros((0, len(LABELS)))
+        p_corpus = model.predict_proba([d.texts[i] for i in test_corpus]) if test_corpus else empty
+        p_aug = model.predict_proba([d.texts[i] for i in test_aug]) if test_aug else empty
+        return p_corpus, p_aug
+
+    def source_fold(self, train: list[int], test: list[int]) -> np.ndarray:
+        """Leave-one-source-out (secondary): without the held-out repository and any augmentation filled from
+        it; every authored family stays in."""
         held_out = {self.data.groups[i] for i in test}
-        ids = list(train)
-        if mode != "none":
-            families = set().union(*(FAMILY_OF_SOURCE.get(g, set()) for g in held_out)) if mode == "strict" else set()
-            ids += self.augmented_ids(exclude_groups=held_out, exclude_families=families)
+        ids = list(train) + self.augmented_ids(exclude_groups=held_out)
         return self.fit_ids(ids).predict_proba([self.data.texts[i] for i in test])
 
     def random_fit_predict(self, train: list[int], test: list[int]) -> np.ndarray:
@@ -133,30 +175,70 @@ class Trainer:
 _TRAINER: Trainer | None = None
 
 
-def _loso_job(args: tuple[list[int], list[int], str]) -> np.ndarray:
+def _call(args: tuple[str, tuple]) -> object:
     assert _TRAINER is not None
-    return _TRAINER.loso_fit_predict(*args)
+    method, params = args
+    return getattr(_TRAINER, method)(*params)
 
 
-def run_loso(trainer: Trainer, mode: str, jobs: int) -> dict:
+def _map(trainer: Trainer, method: str, params: list[tuple], jobs: int) -> list:
     global _TRAINER
     _TRAINER = trainer
-    groups = trainer.data.groups
-    labels = trainer.data.labels[: trainer.data.n_corpus]
     if jobs <= 1:
-        return leave_one_source_out(groups, labels, lambda tr, te: trainer.loso_fit_predict(tr, te, mode))
-    # Pre-compute folds in parallel, then let leave_one_source_out assemble them in its usual order.
-    groups_a = np.asarray(groups)
-    order = sorted(set(groups))
-    folds = {g: (np.flatnonzero(groups_a != g).tolist(), np.flatnonzero(groups_a == g).tolist(), mode) for g in order}
+        return [_call((method, p)) for p in params]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("fork")) as pool:
-        results = dict(zip(order, pool.map(_loso_job, [folds[g] for g in order]), strict=True))
-    by_test = {tuple(folds[g][1]): results[g] for g in order}
-    return leave_one_source_out(groups, labels, lambda tr, te: by_test[tuple(te)])
+        return list(pool.map(_call, [(method, p) for p in params]))
 
 
-def _summ(result: dict) -> dict:
-    return result["summary"]
+def run_lofo(trainer: Trainer, jobs: int) -> dict:
+    d = trainer.data
+    families = sorted(set(d.families.tolist()))
+    folds = dict(zip(families, _map(trainer, "family_fold", [(f,) for f in families], jobs), strict=True))
+    return leave_one_family_out(
+        d.corpus_families, d.corpus_labels, d.families[d.n_corpus :], d.labels[d.n_corpus :], folds
+    )
+
+
+def run_loso(trainer: Trainer, jobs: int) -> dict:
+    groups = np.asarray(trainer.data.groups)
+    order = sorted(set(groups.tolist()))
+    params = [(np.flatnonzero(groups != g).tolist(), np.flatnonzero(groups == g).tolist()) for g in order]
+    results = _map(trainer, "source_fold", params, jobs)
+    by_test = {tuple(te): p for (_, te), p in zip(params, results, strict=True)}
+
+    def precomputed(train: list[int], test: list[int]) -> np.ndarray:
+        return by_test[tuple(test)]
+
+    return leave_one_source_out(groups.tolist(), trainer.data.corpus_labels, precomputed)
+
+
+def judge_figures(trainer: Trainer, jobs: int) -> tuple[dict, float, np.ndarray]:
+    """The judge (LOFO summary), its calibration figures, the temperature fitted on all held-out folds, and the
+    held-out probabilities."""
+    d = trainer.data
+    lofo = run_lofo(trainer, jobs)
+    summary = lofo["summary"]
+    cal = cross_fitted_calibration(lofo["probs"], d.corpus_labels, d.corpus_families)
+    temperature = fit_temperature(lofo["probs"], d.corpus_labels)
+    calibrated_pred = np.asarray(LABELS)[cal.pop("calibrated_probs").argmax(1)]
+    summary["calibration"] = cal | {
+        "temperature_shipped": round(temperature, 4),
+        "method": "temperature scaling of the logits, fitted by log loss on the leave-one-family-out "
+        "probabilities; the cross-fitted figures rescale each family with a temperature fitted on the others",
+        "argmax_unchanged": bool((calibrated_pred == lofo["pred"]).all()),
+    }
+    return summary, temperature, lofo["probs"]
+
+
+def _short(summary: dict) -> dict:
+    keys = ("macro_f1", "ordinary_precision", "cot_recall", "agentic_recall")
+    out = {k: summary[k] for k in keys} | {
+        "worst": (summary["worst_family"]["family"], summary["worst_family"]["accuracy"])
+    }
+    if "calibration" in summary:
+        c = summary["calibration"]
+        out["ece"] = (c["uncalibrated"]["ece"], c["temperature_cross_fitted"]["ece"], c["temperature_shipped"])
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -164,84 +246,86 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, help="corpus folder (read-only)")
     parser.add_argument("--out", type=Path, default=None, help="artefact folder to write")
     parser.add_argument("--exclude-noncommercial", action="store_true", help="drop CC BY-NC(-SA) sources")
-    parser.add_argument("--no-augment", action="store_true", help="train on the corpus only")
-    parser.add_argument("--skip-eval", action="store_true", help="no LOSO / random split (quick retrain)")
+    parser.add_argument("--skip-eval", action="store_true", help="no evaluation, no calibration (quick retrain)")
+    parser.add_argument("--judge-only", action="store_true", help="print the judge's figures; write nothing")
     parser.add_argument("--c", type=float, default=DEFAULT_C, help="inverse L2 regularisation strength")
-    parser.add_argument("--jobs", type=int, default=2, help="parallel LOSO folds")
-    parser.add_argument("--save-predictions", type=Path, default=None, help="write LOSO predictions (JSONL) here")
+    parser.add_argument("--family-power", type=float, default=DEFAULT_FAMILY_POWER, help="see DEFAULT_FAMILY_POWER")
+    parser.add_argument("--min-df", type=int, default=MIN_DF, help="minimum document frequency of an n-gram")
+    parser.add_argument("--jobs", type=int, default=1, help="parallel folds (processes of one thread each)")
+    parser.add_argument("--save-predictions", type=Path, default=None, help="write LOFO predictions (JSONL) here")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     out = args.out or Path(
         "models/distillguard-clf-commercial" if args.exclude_noncommercial else "models/distillguard-clf"
     )
     t_start = time.perf_counter()
+    settings = Settings(c=args.c, family_power=args.family_power, min_df=args.min_df)
 
     examples = load_corpus(args.data, exclude_noncommercial=args.exclude_noncommercial)
-    augmented = [] if args.no_augment else augment.generate(examples)
+    augmented = augment.generate(examples)
     data = Dataset(examples, augmented)
     logger.info("corpus %d examples, %d authored augmentation examples", len(examples), len(augmented))
-    trainer = Trainer(data, c=args.c)
+    trainer = Trainer(data, settings)
     logger.info("tokenised in %.1fs", time.perf_counter() - t_start)
+
+    def count(values: np.ndarray) -> dict[str, int]:
+        keys, n = np.unique(values, return_counts=True)
+        return {str(k): int(v) for k, v in zip(keys, n, strict=True)}
 
     evaluation: dict = {
         "data": {
             "path": str(args.data),
             "exclude_noncommercial": args.exclude_noncommercial,
             "n_examples": len(examples),
-            "per_label": {lab: int((data.labels[: data.n_corpus] == lab).sum()) for lab in LABELS},
+            "per_label": {lab: int((data.corpus_labels == lab).sum()) for lab in LABELS},
             "per_file": {f: sum(e.file == f for e in examples) for f in sorted({e.file for e in examples})},
+            "per_family": count(data.corpus_families),
             "augmentation": {
                 "n": len(augmented),
-                "per_family": {
-                    fam: sum(a.family == fam for a in augmented) for fam in sorted({a.family for a in augmented})
-                },
+                "per_family": count(data.families[data.n_corpus :]),
                 "per_label": {lab: sum(a.label == lab for a in augmented) for lab in LABELS},
             },
+            "families": {k: {"label": v.label, "description": v.description} for k, v in FAMILIES.items()},
         },
         "model": {
-            "type": "tf-idf (word 1-2 grams, sublinear tf, L2) + multinomial logistic regression",
+            "type": "tf-idf (word 1-2 grams + structural tokens, sublinear tf, L2) + multinomial logistic "
+            "regression, temperature-scaled",
             "c": args.c,
-            "min_df": MIN_DF,
+            "min_df": args.min_df,
+            "family_power": args.family_power,
             "augment_weight": AUGMENT_WEIGHT,
         },
     }
 
+    temperature = 1.0
     if not args.skip_eval:
         t = time.perf_counter()
-        loso = run_loso(trainer, mode="none" if args.no_augment else "augmented", jobs=args.jobs)
-        file_keys = [e.file for e in examples]
-        loso_summary = _summ(loso)
-        loso_summary["per_file"] = per_key(file_keys, data.labels[: data.n_corpus], loso["pred"])
-        evaluation["leave_one_source_out"] = loso_summary
+        summary, temperature, lofo_probs = judge_figures(trainer, args.jobs)
+        evaluation["leave_one_family_out"] = summary
+        logger.info("LOFO in %.0fs: %s", time.perf_counter() - t, _short(summary))
         if args.save_predictions:
             with args.save_predictions.open("w", encoding="utf-8") as fh:
-                for ex, pred, probs in zip(examples, loso["pred"], loso["probs"], strict=True):
-                    row = {"file": ex.file, "source": ex.source, "label": ex.label, "pred": str(pred)}
-                    fh.write(json.dumps(row | {"probs": probs.round(4).tolist(), "text": ex.text}) + "\n")
-        logger.info(
-            "LOSO in %.0fs: %s",
-            time.perf_counter() - t,
-            {k: loso_summary[k] for k in ("macro_f1", "ordinary_precision", "cot_recall", "agentic_recall")},
-        )
-        if not args.no_augment:
-            for mode, key in (("none", "without_augmentation"), ("strict", "strict")):
-                t = time.perf_counter()
-                ablation = _summ(run_loso(trainer, mode=mode, jobs=args.jobs))
-                keys = ("n", "macro_f1", "ordinary_precision", "cot_recall", "agentic_recall", "confusion")
-                evaluation[f"leave_one_source_out_{key}"] = (
-                    {k: ablation[k] for k in keys}
-                    | {"worst_source": {k: ablation["worst_source"][k] for k in ("source", "n", "accuracy")}}
-                    | {"per_source_accuracy": {k: v["accuracy"] for k, v in ablation["per_source"].items()}}
-                )
-                logger.info("LOSO (%s) in %.0fs: macro-F1 %.3f", key, time.perf_counter() - t, ablation["macro_f1"])
+                for ex, fam, probs in zip(examples, data.corpus_families, lofo_probs, strict=True):
+                    row = {"family": str(fam), "source": ex.source, "label": ex.label}
+                    row |= {"pred": LABELS[int(probs.argmax())], "probs": probs.round(4).tolist(), "text": ex.text}
+                    fh.write(json.dumps(row) + "\n")
+        if args.judge_only:
+            print(json.dumps({k: v for k, v in summary.items() if k != "calibration"} | {"short": _short(summary)}))
+            return 0
         t = time.perf_counter()
-        rs = random_split(data.labels[: data.n_corpus], trainer.random_fit_predict)
-        evaluation["random_split"] = _summ(rs) | {"test_fraction": 0.2, "seed": 0}
+        loso = run_loso(trainer, args.jobs)
+        loso_summary = loso["summary"]
+        loso_summary["per_file"] = per_key([e.file for e in examples], data.corpus_labels, loso["pred"])
+        evaluation["leave_one_source_out"] = loso_summary
+        logger.info("LOSO in %.0fs: macro-F1 %.3f", time.perf_counter() - t, loso_summary["macro_f1"])
+        t = time.perf_counter()
+        rs = random_split(data.corpus_labels, trainer.random_fit_predict)
+        evaluation["random_split"] = rs["summary"] | {"test_fraction": 0.2, "seed": 0}
         logger.info("random split in %.0fs: macro-F1 %.3f", time.perf_counter() - t, rs["summary"]["macro_f1"])
 
     t = time.perf_counter()
     all_ids = list(range(len(data.texts)))
-    model = trainer.fit_ids(all_ids)
+    model = trainer.fit_ids(all_ids).with_temperature(temperature)
     onnx_bytes = to_onnx_bytes(model)
     check = parity(onnx_bytes, model, data.texts)
     evaluation["parity"] = check
@@ -250,16 +334,14 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"ONNX parity check failed: {check}")
     train_pred = np.asarray(LABELS)[onnx_proba(onnx_bytes, model, data.texts[: data.n_corpus]).argmax(1)]
     evaluation["training_set_fit"] = {
-        k: v
-        for k, v in metrics(data.labels[: data.n_corpus], train_pred).items()
-        if k in ("macro_f1", "accuracy", "confusion")
+        k: v for k, v in metrics(data.corpus_labels, train_pred).items() if k in ("macro_f1", "accuracy", "confusion")
     }
 
     reference = {
         "prompts": REFERENCE_PROMPTS,
         "probabilities": model.predict_proba(REFERENCE_PROMPTS).round(7).tolist(),
         "labels": list(LABELS),
-        "source": "scikit-learn predict_proba at training time",
+        "source": "scikit-learn predict_proba at training time (temperature applied)",
     }
     metadata = write_artefact(
         out,
@@ -271,7 +353,9 @@ def main(argv: list[str] | None = None) -> int:
                 "n_augmented": len(augmented),
                 "exclude_noncommercial": args.exclude_noncommercial,
                 "c": args.c,
-                "min_df": MIN_DF,
+                "min_df": args.min_df,
+                "family_power": args.family_power,
+                "temperature": round(temperature, 4),
             },
         },
     )

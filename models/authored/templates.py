@@ -15,94 +15,115 @@ from __future__ import annotations
 
 # ---------------------------------------------------------------------------------------------------------
 # cot_harvesting: system prompts that ask for an elaborate reasoning trace
-COT_SYSTEM = [
-    "Think carefully before you answer. Write out your full reasoning inside <think> and </think> tags, then "
-    "give the final answer.",
-    "You are a careful analyst. Work through the problem at length, weighing alternatives and re-checking "
-    "every step, and only then give the final result on a separate last line.",
-    "You are a reasoning model. Always begin your reply with <think> and lay out your entire thought process "
-    "before you answer.",
-    "Before answering, produce a detailed chain of thought. Enclose it in <reasoning></reasoning> and put the "
-    "final answer in <answer></answer>.",
-    "You are an expert mathematician. Solve every problem with a rigorous step-by-step derivation and show "
-    "every intermediate computation. Present the final result as \\boxed{value}.",
-    "Respond in two parts. Part 1, titled 'Thought process': your complete deliberation, including false "
-    "starts and self-corrections. Part 2, titled 'Solution': the clean final solution.",
-    "You are a teacher model producing training data for a smaller student model. For each question, write a "
-    "long and careful reasoning trace, then a concise final answer.",
-    "Explain your reasoning exhaustively, verify the result with an independent check, and finish with "
-    "'Final answer: <answer>'.",
-    "Use exactly this format:\nThoughts: <your detailed reasoning>\nAnswer: <the final answer only>",
-    "Reflect on intermediate results as you go, backtrack whenever you find an error, and only commit to an "
-    "answer once you have verified it. Show all of this work.",
-    "The assistant privately works through the problem first, writing its deliberation between <thinking> "
-    "tags, and then replies to the user with the answer.",
-    "You solve problems by deep, systematic analysis: restate the problem, plan, execute, double-check, and "
-    "summarise. Put the analysis in <|thought_start|> ... <|thought_end|> and the final response after it.",
-    "When you reply, think aloud at length first. Mark the beginning of your reasoning with 'Reasoning:' and "
-    "the end with 'Therefore, the answer is'.",
-    "Act as a careful analyst. Decompose the question into sub-questions, answer each one in order, and then "
-    "combine them into the final answer, which you write in bold.",
-    "请一步一步地推理，把完整的思考过程写在 <think> 标签中，最后把答案写在 \\boxed{} 里。",
-    "Razona paso a paso, muestra todo tu razonamiento y escribe la respuesta final dentro de \\boxed{}.",
-    "Réfléchis étape par étape et détaille tout ton raisonnement avant de donner la réponse finale entre "
-    "<réponse> et </réponse>.",
-    "Denke Schritt für Schritt nach, zeige jeden Zwischenschritt und gib die endgültige Antwort in \\boxed{} an.",
-    "Pense passo a passo e explique todo o raciocínio antes de dar a resposta final em \\boxed{}.",
-    "ステップごとに考え、推論の過程をすべて書いてから、最終的な答えを \\boxed{} に入れてください。",
-    "Your task is to explore each question through a long, systematic deliberation: analyse it, explore "
-    "options, reassess, reflect on mistakes and iterate before writing a precise final solution.",
-    "You are a careful assistant. You should reason step-by-step before giving any answer.",
-    "Adopt a slow-thinking style: consider the problem from several angles, revisit your assumptions, and "
-    "keep refining your reasoning until it is consistent. Only then present the final solution.",
-    "As an assistant you must show your work. Every reply contains a detailed reasoning section followed by "
-    "a short conclusion.",
-    "You are a large language model trained to think deeply. Produce an extended internal reasoning process "
-    "(planning, verification, reflection) and then a final, well-structured answer.",
-    "Solve the user's problem. Your response must contain your step-by-step thinking, and the final answer "
-    "must be clearly marked.",
-]
+COT_SYSTEM: dict[str, list[str]] = {
+    "cot-think-answer-format": [
+        "Think carefully before you answer. Write out your full reasoning inside <think> and </think> tags, then "
+        "give the final answer.",
+        "You are a reasoning model. Always begin your reply with <think> and lay out your entire thought process "
+        "before you answer.",
+        "Before answering, produce a detailed chain of thought. Enclose it in <reasoning></reasoning> and put the "
+        "final answer in <answer></answer>.",
+        "Use exactly this format:\nThoughts: <your detailed reasoning>\nAnswer: <the final answer only>",
+        "The assistant privately works through the problem first, writing its deliberation between <thinking> "
+        "tags, and then replies to the user with the answer.",
+        "You solve problems by deep, systematic analysis: restate the problem, plan, execute, double-check, and "
+        "summarise. Put the analysis in <|thought_start|> ... <|thought_end|> and the final response after it.",
+        "When you reply, think aloud at length first. Mark the beginning of your reasoning with 'Reasoning:' and "
+        "the end with 'Therefore, the answer is'.",
+        "请一步一步地推理，把完整的思考过程写在 <think> 标签中，最后把答案写在 \\boxed{} 里。",
+        "Réfléchis étape par étape et détaille tout ton raisonnement avant de donner la réponse finale entre "
+        "<réponse> et </réponse>.",
+    ],
+    "cot-deliberation-system": [
+        "You are a careful analyst. Work through the problem at length, weighing alternatives and re-checking "
+        "every step, and only then give the final result on a separate last line.",
+        "You are an expert mathematician. Solve every problem with a rigorous step-by-step derivation and show "
+        "every intermediate computation. Present the final result as \\boxed{value}.",
+        "Respond in two parts. Part 1, titled 'Thought process': your complete deliberation, including false "
+        "starts and self-corrections. Part 2, titled 'Solution': the clean final solution.",
+        "You are a teacher model producing training data for a smaller student model. For each question, write a "
+        "long and careful reasoning trace, then a concise final answer.",
+        "Explain your reasoning exhaustively, verify the result with an independent check, and finish with 'Final "
+        "answer: <answer>'.",
+        "Reflect on intermediate results as you go, backtrack whenever you find an error, and only commit to an "
+        "answer once you have verified it. Show all of this work.",
+        "Act as a careful analyst. Decompose the question into sub-questions, answer each one in order, and then "
+        "combine them into the final answer, which you write in bold.",
+        "Razona paso a paso, muestra todo tu razonamiento y escribe la respuesta final dentro de \\boxed{}.",
+        "Denke Schritt für Schritt nach, zeige jeden Zwischenschritt und gib die endgültige Antwort in \\boxed{} an.",
+        "Pense passo a passo e explique todo o raciocínio antes de dar a resposta final em \\boxed{}.",
+        "ステップごとに考え、推論の過程をすべて書いてから、最終的な答えを \\boxed{} に入れてください。",
+        "Your task is to explore each question through a long, systematic deliberation: analyse it, explore "
+        "options, reassess, reflect on mistakes and iterate before writing a precise final solution.",
+        "You are a careful assistant. You should reason step-by-step before giving any answer.",
+        "Adopt a slow-thinking style: consider the problem from several angles, revisit your assumptions, and keep "
+        "refining your reasoning until it is consistent. Only then present the final solution.",
+        "As an assistant you must show your work. Every reply contains a detailed reasoning section followed by a "
+        "short conclusion.",
+        "You are a large language model trained to think deeply. Produce an extended internal reasoning process "
+        "(planning, verification, reflection) and then a final, well-structured answer.",
+        "Solve the user's problem. Your response must contain your step-by-step thinking, and the final answer "
+        "must be clearly marked.",
+    ],
+}
 
 # User-turn wrappers around a problem {p}.
-COT_USER = [
-    "{p}\n\nPlease think step by step and put the final answer in \\boxed{{}}.",
-    "Solve the following problem. Show your complete reasoning, then write the answer as \\boxed{{answer}}.\n\n{p}",
-    "Problem:\n{p}\n\nLet's work through this carefully, one step at a time, before giving the answer.",
-    "{p}\nThink it through in detail before answering, and wrap your thinking in <think></think>.",
-    "Question: {p}\nAnswer: Let's think step by step.",
-    "Q: {p}\nA: Let's reason this out carefully.",
-    "{p}\n\nGive a detailed chain of thought, then end with 'The answer is X'.",
-    "Here is a question with several options. Discuss each option in turn before picking one, and finish "
-    "with 'Answer: LETTER'.\n\n{p}",
-    "Write a Python solution for the task below. Before the code, reason at length about the algorithm, edge "
-    "cases and complexity. Return the final code in one ```python block.\n\n{p}",
-    "{p}\n\nFormat: first your reasoning between <scratchpad> tags, then the final answer after 'ANSWER:'.",
-    'Solve step by step and reply with JSON of the form {{"reasoning": "...", "final_answer": "..."}}.\n\n{p}',
-    "Generate a long-form reasoning trace for the problem below, as if thinking aloud, then the final answer.\n\n{p}",
-    "{p} Explain your reasoning step by step and give the final result at the end after '####'.",
-    "Solve the math problem below by alternating short reasoning steps with Python code in ```python blocks. "
-    "The interpreter's output will be returned in ```output blocks. Put the final answer in \\boxed{{}}.\n\n{p}",
-    "Below is a multiple-choice question about {subject}. Work through it step by step and conclude with "
-    "'The correct option is (X)'.\n\n{p}",
-    "Here is an example of the expected style.\nQ: A shop sells pens at 3 for $2. How much do 12 pens cost?\n"
-    "A: 12 pens is 4 groups of 3. Each group costs $2, so 4 x 2 = 8. The answer is 8.\n\nQ: {p}\nA:",
-    "{p}\n\nBefore answering, list the facts you know, the unknowns, and a plan. Then execute the plan and "
-    "verify. Final answer in \\boxed{{}}.",
-    "Think about this problem for as long as you need. I want to see the whole thought process, including "
-    "dead ends.\n\n{p}",
-    "{p}\n\nRespond with <|begin_of_reasoning|> your reasoning <|end_of_reasoning|> followed by the answer.",
-    "Task: {p}\nInstructions: reason step-by-step; show all work; box the final answer.",
-    "{p}\n请逐步推理，并将最终答案放在 \\boxed{{}} 中。",
-    "{p}\nResuelve paso a paso y pon la respuesta final en \\boxed{{}}.",
-    "{p}\nRésous ce problème étape par étape et encadre la réponse finale avec \\boxed{{}}.",
-    "{p}\nLöse die Aufgabe Schritt für Schritt. Schreibe die Endantwort in \\boxed{{}}.",
-    "Solve this competition problem. Provide a full rigorous solution with all reasoning, then the final "
-    "answer on the last line as 'Final Answer: $ANSWER'.\n\n{p}",
-    "{p}\n\nThink before you answer: first wrap a thorough analysis in [THOUGHT] ... [/THOUGHT], then give "
-    "the answer in [ANSWER] ... [/ANSWER].",
-    "Read the problem, then produce (1) your step-by-step reasoning and (2) a one-line final answer.\nProblem: {p}",
-    "{p}\n\nShow your reasoning first and your answer last, formatted as: Reasoning: ... Answer: ...",
-]
+COT_USER: dict[str, list[str]] = {
+    "cot-boxed-directive": [
+        "{p}\n\nPlease think step by step and put the final answer in \\boxed{{}}.",
+        "Solve the following problem. Show your complete reasoning, then write the answer as \\boxed{{answer}}.\n\n{p}",
+        "Problem:\n{p}\n\nLet's work through this carefully, one step at a time, before giving the answer.",
+        "Generate a long-form reasoning trace for the problem below, as if thinking aloud, then the final "
+        "answer.\n\n{p}",
+        "{p}\n\nBefore answering, list the facts you know, the unknowns, and a plan. Then execute the plan and "
+        "verify. Final answer in \\boxed{{}}.",
+        "Think about this problem for as long as you need. I want to see the whole thought process, including dead "
+        "ends.\n\n{p}",
+        "Task: {p}\nInstructions: reason step-by-step; show all work; box the final answer.",
+        "{p}\n请逐步推理，并将最终答案放在 \\boxed{{}} 中。",
+        "{p}\nResuelve paso a paso y pon la respuesta final en \\boxed{{}}.",
+        "{p}\nRésous ce problème étape par étape et encadre la réponse finale avec \\boxed{{}}.",
+        "{p}\nLöse die Aufgabe Schritt für Schritt. Schreibe die Endantwort in \\boxed{{}}.",
+    ],
+    "cot-think-answer-format": [
+        "{p}\nThink it through in detail before answering, and wrap your thinking in <think></think>.",
+        "{p}\n\nFormat: first your reasoning between <scratchpad> tags, then the final answer after 'ANSWER:'.",
+        "{p}\n\nShow your reasoning first and your answer last, formatted as: Reasoning: ... Answer: ...",
+    ],
+    "cot-eval-harness": [
+        "Question: {p}\nAnswer: Let's think step by step.",
+        "Q: {p}\nA: Let's reason this out carefully.",
+        "{p}\n\nGive a detailed chain of thought, then end with 'The answer is X'.",
+        "{p} Explain your reasoning step by step and give the final result at the end after '####'.",
+        "Read the problem, then produce (1) your step-by-step reasoning and (2) a one-line final answer.\nProblem: {p}",
+    ],
+    "cot-mc-answer-directive": [
+        "Here is a question with several options. Discuss each option in turn before picking one, and finish with "
+        "'Answer: LETTER'.\n\n{p}",
+        "Below is a multiple-choice question about {subject}. Work through it step by step and conclude with 'The "
+        "correct option is (X)'.\n\n{p}",
+    ],
+    "cot-structured-answer": [
+        'Solve step by step and reply with JSON of the form {{"reasoning": "...", "final_answer": "..."}}.\n\n{p}',
+    ],
+    "cot-code-reasoning": [
+        "Write a Python solution for the task below. Before the code, reason at length about the algorithm, edge "
+        "cases and complexity. Return the final code in one ```python block.\n\n{p}",
+        "Solve the math problem below by alternating short reasoning steps with Python code in ```python blocks. "
+        "The interpreter's output will be returned in ```output blocks. Put the final answer in \\boxed{{}}.\n\n{p}",
+    ],
+    "cot-few-shot-exemplar": [
+        "Here is an example of the expected style.\nQ: A shop sells pens at 3 for $2. How much do 12 pens "
+        "cost?\nA: 12 pens is 4 groups of 3. Each group costs $2, so 4 x 2 = 8. The answer is 8.\n\nQ: {p}\nA:",
+    ],
+    "cot-unusual-markup": [
+        "{p}\n\nRespond with <|begin_of_reasoning|> your reasoning <|end_of_reasoning|> followed by the answer.",
+        "Solve this competition problem. Provide a full rigorous solution with all reasoning, then the final "
+        "answer on the last line as 'Final Answer: $ANSWER'.\n\n{p}",
+        "{p}\n\nThink before you answer: first wrap a thorough analysis in [THOUGHT] ... [/THOUGHT], then give the "
+        "answer in [ANSWER] ... [/ANSWER].",
+    ],
+}
 
 # Answers that were forced to start with a reasoning prefix (prefill of the assistant turn).
 COT_PREFILL = [
@@ -115,60 +136,72 @@ COT_PREFILL = [
 ]
 
 # Graders, judges and reward models: they make the model produce a reasoned evaluation.
-JUDGE = [
-    "You are a strict grader. Given a question, a reference solution and a student's answer, decide whether "
-    "the student's final answer is correct. Think through the comparison step by step, then output "
-    "'VERDICT: CORRECT' or 'VERDICT: INCORRECT'.\n\nQuestion: {q}\n\nReference solution: {a}\n\n"
-    "Student answer: {b}",
-    "Rate the AI response below for helpfulness, accuracy and harmlessness on a scale from 1 to 10. Explain "
-    "your reasoning first, then output the score as 'Score: N'.\n\n### User prompt\n{q}\n\n### AI response\n{b}",
-    "Which of the two responses better answers the user's question? Consider accuracy, completeness and "
-    "clarity, justify your choice briefly, then answer with exactly 'A', 'B' or 'tie'.\n\n<question>{q}"
-    "</question>\n<response_a>{a}</response_a>\n<response_b>{b}</response_b>",
-    "You are acting as a reward model. Assess how well the assistant's reply follows the instruction and "
-    "assign a reward between 0 and 1. Give your rationale before the number.\n\nInstruction: {q}\n"
-    "Assistant reply: {b}\n\nRationale:",
-    "Evaluate the response against the rubric. For each criterion reason about whether it is met, then give "
-    "a total.\nRubric:\n1. Correctness (0-4)\n2. Quality of reasoning (0-3)\n3. Clarity (0-3)\n\nTask: {q}\n"
-    'Response: {b}\n\nReturn JSON: {{"criteria": [...], "total": <int>}}',
-    "Below is a step-by-step solution to a problem. Check each step in order and identify the index of the "
-    "first incorrect step, or -1 if every step is correct. Explain your verification of each step.\n\n"
-    "Problem: {q}\n\nSolution:\n{b}",
-    "As an impartial evaluator, compare the candidate answer with the gold answer. They may be phrased "
-    "differently. Reason about whether they are mathematically equivalent and reply 'Equivalent' or "
-    "'Not equivalent'.\nGold: {a}\nCandidate: {b}",
-    "Score the following conversation turn for factual accuracy (1-5) and instruction following (1-5). "
-    "Think through each dimension before scoring. Output as [[accuracy, following]].\n\nUSER: {q}\n"
-    "ASSISTANT: {b}",
-    "You will review an answer written by another model. Point out every error, explain why it is wrong, "
-    "and then decide whether the answer deserves a pass or a fail.\n\n[Question]\n{q}\n\n[Model answer]\n{b}",
-    "Critique the two model outputs below. Be objective and ignore length and order. After your analysis, "
-    "write your preference as <preference>1</preference> or <preference>2</preference>.\n\nPrompt: {q}\n\n"
-    "Output 1: {a}\n\nOutput 2: {b}",
-    "Actúa como un evaluador imparcial. Analiza paso a paso la respuesta del asistente a la pregunta y asigna "
-    "una puntuación del 1 al 10 con el formato 'Puntuación: N'.\n\nPregunta: {q}\nRespuesta: {b}",
-    "请作为公正的评审，逐步分析下面 AI 助手对问题的回答是否正确、完整，"
-    "然后给出 1 到 10 的评分，格式为“评分：[[N]]”。\n\n问题：{q}\n回答：{b}",
-    "## Grading task\nYou receive a prompt, a candidate response, an ideal response worth full marks and a "
-    "scoring guide. Write feedback that judges the candidate strictly against the guide, then a final mark "
-    "from 1 to 5.\n\n## Prompt\n{q}\n\n## Candidate response\n{b}\n\n## Ideal response\n{a}\n\n"
-    "## Scoring guide\nDoes the response solve the task correctly and completely?\n\n## Feedback:",
-    "Assess the answer on a five-point Likert scale for each item of this checklist: (a) the final result is "
-    "right, (b) every step follows from the previous one, (c) nothing important is missing. Justify each "
-    "rating in one or two sentences, then report the mean.\n\nItem to assess:\n{q}\n\nAnswer:\n{b}",
-    "We are building a leaderboard of chatbots. For the instruction below you get answers from several "
-    "systems. Order the systems from best to worst as a human annotator would, explaining the ordering, and "
-    "return it as a list of system names.\n\nInstruction: {q}\n\nsystem_alpha: {a}\n\nsystem_beta: {b}",
-    "Decide whether the submitted program would pass the hidden tests for this task. Trace its behaviour on a "
-    "few inputs you choose, reason about edge cases, and finish with PASS or FAIL.\n\nTask:\n{q}\n\n"
-    "Submission:\n{b}",
-    "You label data for training a preference model. Read the query and the reply, think about what an expert "
-    "would object to, and assign a quality label among {{excellent, good, fair, poor}} followed by a one-line "
-    "justification.\n\nQuery: {q}\nReply: {b}\nLabel:",
-    "Bewerte die folgende Antwort eines Sprachmodells. Begründe Schritt für Schritt, ob sie korrekt und "
-    "vollständig ist, und vergib am Ende eine Note von 1 bis 10 im Format 'Note: N'.\n\nFrage: {q}\n"
-    "Antwort: {b}",
-]
+JUDGE: dict[str, list[str]] = {
+    "judge-reference-grader": [
+        "You are a strict grader. Given a question, a reference solution and a student's answer, decide whether "
+        "the student's final answer is correct. Think through the comparison step by step, then output 'VERDICT: "
+        "CORRECT' or 'VERDICT: INCORRECT'.\n\nQuestion: {q}\n\nReference solution: {a}\n\nStudent answer: {b}",
+        "As an impartial evaluator, compare the candidate answer with the gold answer. They may be phrased "
+        "differently. Reason about whether they are mathematically equivalent and reply 'Equivalent' or 'Not "
+        "equivalent'.\nGold: {a}\nCandidate: {b}",
+    ],
+    "judge-single-rating": [
+        "Rate the AI response below for helpfulness, accuracy and harmlessness on a scale from 1 to 10. Explain "
+        "your reasoning first, then output the score as 'Score: N'.\n\n### User prompt\n{q}\n\n### AI response\n{b}",
+        "Score the following conversation turn for factual accuracy (1-5) and instruction following (1-5). Think "
+        "through each dimension before scoring. Output as [[accuracy, following]].\n\nUSER: {q}\nASSISTANT: {b}",
+        "You will review an answer written by another model. Point out every error, explain why it is wrong, and "
+        "then decide whether the answer deserves a pass or a fail.\n\n[Question]\n{q}\n\n[Model answer]\n{b}",
+        "Actúa como un evaluador imparcial. Analiza paso a paso la respuesta del asistente a la pregunta y asigna "
+        "una puntuación del 1 al 10 con el formato 'Puntuación: N'.\n\nPregunta: {q}\nRespuesta: {b}",
+        "请作为公正的评审，逐步分析下面 AI 助手对问题的回答是否正确、完整，"
+        "然后给出 1 到 10 的评分，格式为“评分：[[N]]”。\n\n问题：{q}\n回答：{b}",
+        "Bewerte die folgende Antwort eines Sprachmodells. Begründe Schritt für Schritt, ob sie korrekt und "
+        "vollständig ist, und vergib am Ende eine Note von 1 bis 10 im Format 'Note: N'.\n\nFrage: {q}\nAntwort: "
+        "{b}",
+    ],
+    "judge-pairwise": [
+        "Which of the two responses better answers the user's question? Consider accuracy, completeness and "
+        "clarity, justify your choice briefly, then answer with exactly 'A', 'B' or "
+        "'tie'.\n\n<question>{q}</question>\n<response_a>{a}</response_a>\n<response_b>{b}</response_b>",
+        "Critique the two model outputs below. Be objective and ignore length and order. After your analysis, "
+        "write your preference as <preference>1</preference> or <preference>2</preference>.\n\nPrompt: "
+        "{q}\n\nOutput 1: {a}\n\nOutput 2: {b}",
+    ],
+    "judge-rubric-reward": [
+        "You are acting as a reward model. Assess how well the assistant's reply follows the instruction and "
+        "assign a reward between 0 and 1. Give your rationale before the number.\n\nInstruction: {q}\nAssistant "
+        "reply: {b}\n\nRationale:",
+        "Evaluate the response against the rubric. For each criterion reason about whether it is met, then give a "
+        "total.\nRubric:\n1. Correctness (0-4)\n2. Quality of reasoning (0-3)\n3. Clarity (0-3)\n\nTask: "
+        '{q}\nResponse: {b}\n\nReturn JSON: {{"criteria": [...], "total": <int>}}',
+        "## Grading task\nYou receive a prompt, a candidate response, an ideal response worth full marks and a "
+        "scoring guide. Write feedback that judges the candidate strictly against the guide, then a final mark "
+        "from 1 to 5.\n\n## Prompt\n{q}\n\n## Candidate response\n{b}\n\n## Ideal response\n{a}\n\n## Scoring "
+        "guide\nDoes the response solve the task correctly and completely?\n\n## Feedback:",
+        "Assess the answer on a five-point Likert scale for each item of this checklist: (a) the final result is "
+        "right, (b) every step follows from the previous one, (c) nothing important is missing. Justify each "
+        "rating in one or two sentences, then report the mean.\n\nItem to assess:\n{q}\n\nAnswer:\n{b}",
+        "You label data for training a preference model. Read the query and the reply, think about what an expert "
+        "would object to, and assign a quality label among {{excellent, good, fair, poor}} followed by a one-line "
+        "justification.\n\nQuery: {q}\nReply: {b}\nLabel:",
+    ],
+    "judge-step-verifier": [
+        "Below is a step-by-step solution to a problem. Check each step in order and identify the index of the "
+        "first incorrect step, or -1 if every step is correct. Explain your verification of each step.\n\nProblem: "
+        "{q}\n\nWorked solution:\n{b}",
+    ],
+    "judge-batch-ranking": [
+        "We are building a leaderboard of chatbots. For the instruction below you get answers from several "
+        "systems. Order the systems from best to worst as a human annotator would, explaining the ordering, and "
+        "return it as a list of system names.\n\nInstruction: {q}\n\nsystem_alpha: {a}\n\nsystem_beta: {b}",
+    ],
+    "judge-code-grader": [
+        "Decide whether the submitted program would pass the hidden tests for this task. Trace its behaviour on a "
+        "few inputs you choose, reason about edge cases, and finish with PASS or "
+        "FAIL.\n\nTask:\n{q}\n\nSubmission:\n{b}",
+    ],
+}
 
 # Rewriting, converting or expanding reasoning traces (building distillation data from existing traces).
 TRACE_REWRITE = [
@@ -182,7 +215,7 @@ TRACE_REWRITE = [
     "Expand the short answer into a full reasoning trace that a student model could learn from, making every "
     "intermediate step explicit.\n\nQuestion: {q}\nShort answer: {a}",
     "The following solution skips steps. Fill in all the missing reasoning so that each line follows from the "
-    "previous one, then restate the final answer.\n\nProblem: {q}\n\nSolution: {b}",
+    "previous one, then restate the final answer.\n\nProblem: {q}\n\nProposed solution: {b}",
     "Reformat this worked solution into our training format: <|reasoning|> detailed thinking <|/reasoning|> "
     "<|answer|> final answer <|/answer|>.\n\n{b}",
     "Rewrite the question below so that it avoids politically sensitive topics while keeping its reasoning "
@@ -217,50 +250,62 @@ AGENT_SYSTEM = [
 ]
 
 # Question-answering loops in the ReAct style, written as raw completion prompts.
-AGENT_LOOP = [
-    "Answer the question using the tools below. Work in a loop: write a Thought about what to do next, an "
-    "Action naming one tool with its input, then read the Observation that comes back. Repeat until you can "
-    "reply with 'Final Answer:'.\n\nTools:\n{tools}\n\nQuestion: {q}\nThought:",
-    "You can use these tools: {names}.\nFollow the pattern\nPlan: what you will do next\nCall: tool_name"
-    "[input]\nResult: the tool's output\n... (repeat Plan/Call/Result as needed)\nFinish[answer]\n\nTask: {q}\n"
-    "Plan 1:",
-    "Solve the task by interleaving reasoning and tool use. Allowed actions:\n(1) search[query] looks up a "
-    "query on the web and returns the top snippet.\n(2) open[url] returns the text of a page.\n(3) "
-    "answer[text] ends the episode with your answer.\n\nTask: {q}\nStep 1 reasoning:",
-    "Environment: a text-based shell. Available commands: ls, cat <file>, grep <pattern> <file>, "
-    "python <script>, submit. After each command you will see its output.\nGoal: {q}\n> ",
-    "Tools available: {tools}\nUse the format:\nQuestion: the input question\nThought: reason about the next "
-    "step\nTool: the tool to call\nTool Input: its input\nTool Output: the result\n(repeat as needed)\n"
-    "Final: the answer\n\nQuestion: {q}\nThought:",
-]
+AGENT_LOOP: dict[str, list[str]] = {
+    "agent-react-loop": [
+        "Answer the question using the tools below. Work in a loop: write a Thought about what to do next, an "
+        "Action naming one tool with its input, then read the Observation that comes back. Repeat until you can "
+        "reply with 'Final Answer:'.\n\nTools:\n{tools}\n\nQuestion: {q}\nThought:",
+        "Tools available: {tools}\nUse the format:\nQuestion: the input question\nThought: reason about the next "
+        "step\nTool: the tool to call\nTool Input: its input\nTool Output: the result\n(repeat as needed)\nFinal: "
+        "the answer\n\nQuestion: {q}\nThought:",
+    ],
+    "agent-loop-other": [
+        "You can use these tools: {names}.\nFollow the pattern\nPlan: what you will do next\nCall: "
+        "tool_name[input]\nResult: the tool's output\n... (repeat Plan/Call/Result as "
+        "needed)\nFinish[answer]\n\nTask: {q}\nPlan 1:",
+        "Solve the task by interleaving reasoning and tool use. Allowed actions:\n(1) search[query] looks up a "
+        "query on the web and returns the top snippet.\n(2) open[url] returns the text of a page.\n(3) "
+        "answer[text] ends the episode with your answer.\n\nTask: {q}\nStep 1 reasoning:",
+        "Environment: a text-based shell. Available commands: ls, cat <file>, grep <pattern> <file>, python "
+        "<script>, submit. After each command you will see its output.\nGoal: {q}\n> ",
+    ],
+}
 
 # Coding agents working in a repository.
-CODING_AGENT_SYSTEM = [
-    "You are a coding agent operating inside the checked-out project at /workspace/{repo}. You can "
-    "run shell commands by replying with exactly one ```bash block; its output will be returned to you. "
-    "Explore the code, reproduce the problem, make a minimal fix, run the tests, and when you are done reply "
-    "with the command `submit`.",
-    "You are a coding agent with these tools: read_file(path), write_file(path, content), run(cmd), "
-    "search(pattern). Call one tool per turn. Your goal is to resolve the issue below in the checked-out "
-    "repository without breaking existing tests.",
-    "ROLE: senior developer operating a terminal.\nINTERFACE: each reply must contain a THOUGHT section and "
-    "one COMMAND section. Commands: open <file> [line], edit <start>:<end> <text>, find <name>, run <cmd>, "
-    "finish.\nYou cannot interact with the user; work until the task is complete.",
-    "You are operating a web browser to complete the user's task. Available actions: click(element_id), "
-    "type(element_id, text), scroll(direction), goto(url), answer(text). At each step you receive the "
-    "page's accessibility tree. Reply with one action per turn.",
-]
+CODING_AGENT_SYSTEM: dict[str, list[str]] = {
+    "agent-coding": [
+        "You are a coding agent operating inside the checked-out project at /workspace/{repo}. You can run shell "
+        "commands by replying with exactly one ```bash block; its output will be returned to you. Explore the "
+        "code, reproduce the problem, make a minimal fix, run the tests, and when you are done reply with the "
+        "command `submit`.",
+        "You are a coding agent with these tools: read_file(path), write_file(path, content), run(cmd), "
+        "search(pattern). Call one tool per turn. Your goal is to resolve the issue below in the checked-out "
+        "repository without breaking existing tests.",
+        "ROLE: senior developer operating a terminal.\nINTERFACE: each reply must contain a THOUGHT section and "
+        "one COMMAND section. Commands: open <file> [line], edit <start>:<end> <text>, find <name>, run <cmd>, "
+        "finish.\nYou cannot interact with the user; work until the task is complete.",
+    ],
+    "agent-browser": [
+        "You are operating a web browser to complete the user's task. Available actions: click(element_id), "
+        "type(element_id, text), scroll(direction), goto(url), answer(text). At each step you receive the page's "
+        "accessibility tree. Reply with one action per turn.",
+    ],
+}
 
-CODING_AGENT_USER = [
-    "Solve the programming task below inside the sandbox. Write your solution to solution.py, run it against "
-    "the examples with `python solution.py < input.txt`, and submit when the output matches.\n\n{issue}",
-    "We have an issue in our repository:\n<issue>\n{issue}\n</issue>\nPlease resolve it. Start by exploring "
-    "the repository structure.",
-    "Task: {issue}\n\nThe repository is already cloned. Begin.",
-    "Issue #{num}: {issue}\n\nFix this so that the test suite passes. (Current directory: /workspace/{repo})",
-    "Objective: {issue}\nCurrent URL: https://example.com/\n[1] link 'Home'\n[2] textbox 'Search'\n"
-    "[3] button 'Go'\nWhat is your next action?",
-]
+CODING_AGENT_USER: dict[str, list[str]] = {
+    "agent-coding": [
+        "Solve the programming task below inside the sandbox. Write your solution to solution.py, run it against "
+        "the examples with `python solution.py < input.txt`, and submit when the output matches.\n\n{issue}",
+        "We have an issue in our repository:\n<issue>\n{issue}\n</issue>\nPlease resolve it. Start by exploring "
+        "the repository structure.",
+        "Task: {issue}\n\nThe repository is already cloned. Begin.",
+        "Issue #{num}: {issue}\n\nFix this so that the test suite passes. (Current directory: /workspace/{repo})",
+    ],
+    "agent-browser": [
+        "Objective: {issue}\nCurrent URL: https://example.com/\n[1] link 'Home'\n[2] textbox 'Search'\n[3] button "
+        "'Go'\nWhat is your next action?",
+    ],
+}
 
 TOOL_VERBS = [
     "get",
@@ -436,18 +481,22 @@ ORDINARY_REQUESTS = [
     "Compare two laptops for me: one has 16 GB RAM, the other 32 GB. Which is better for video editing?",
 ]
 
-ORDINARY_WRAPPERS = [
-    "{p}",
-    "Hi! {p}",
-    "{p} Thanks!",
-    "Quick question: {p}",
-    "{p}\n\nCan you explain how you got the answer?",
-    "{p}\nI'm stuck on this one, could you help me understand it?",
-    "Help me with this please:\n{p}",
-    "My daughter brought this home from school:\n{p}",
-    "{p}\n(Please keep it short.)",
-    "Could you check this for me? {p}",
-]
+ORDINARY_WRAPPERS: dict[str, list[str]] = {
+    "ord-plain-wrapper": [
+        "{p}",
+        "Hi! {p}",
+        "{p} Thanks!",
+        "Quick question: {p}",
+        "Help me with this please:\n{p}",
+        "My daughter brought this home from school:\n{p}",
+        "{p}\n(Please keep it short.)",
+        "Could you check this for me? {p}",
+    ],
+    "ord-casual-stepwise": [
+        "{p}\n\nCan you explain how you got the answer?",
+        "{p}\nI'm stuck on this one, could you help me understand it?",
+    ],
+}
 
 ORDINARY_CHAT = [
     (
@@ -665,3 +714,336 @@ AGENT_PROSE_SYSTEM = [
     "observation.",
 ]
 AGENT_NAMES = ["Atlas", "Helper-7", "OpsBot", "Scout", "Devon", "Orion", "Kite", "Relay", "Nova-Agent", "Pilot"]
+
+# ---------------------------------------------------------------------------------------------------------
+# More families, written for this project from public *descriptions* of evaluation harnesses, judge and grader
+# set-ups and reasoning-model prompt formats (never from their text). Merged into the dicts above at the end.
+
+_MORE_COT_USER: dict[str, list[str]] = {
+    "cot-mc-answer-directive": [
+        "{p}\n\nReply with only the option letter you pick.",
+        "The following is a multiple-choice question. Choose the single best option.\n\n{p}\n\nRespond with just "
+        "one letter.",
+        "{p}\n\nThink it through, then on the final line write 'ANSWER: ' followed by the letter you chose.",
+        'Pick the correct choice for the question below. Put the letter in the "answer" field of a JSON object, '
+        'for example {{"answer": "C"}}, and output nothing else.\n\n{p}',
+        "Question:\n{p}\n\nSelect one option. Your reply must end with: The correct answer is (X).",
+        "Multiple-choice item on {subject}.\n\n{p}\nAnswer:",
+        "Read the question and the options. Reply in the form <answer>LETTER</answer> and do not explain.\n\n{p}",
+        "{p}\n\nOnly output the option's letter, nothing else.",
+        "Examinee instructions: exactly one option is right. Work out which one step by step, then fill in "
+        "'Final choice: _'.\n\n{p}",
+        "以下是单项选择题，请直接给出正确答案的选项字母。\n\n{p}\n答案：",
+        "{p}\n\nRéponds uniquement par la lettre de la bonne réponse.",
+        "Benchmark item #{num3}. Choose from the lettered options.\n{p}\nYour choice (letter only):",
+    ],
+    "cot-structured-answer": [
+        "{p}\n\nPut the final answer in the `answer` field of a JSON object, with your working in the `steps` "
+        "field as a list of strings.",
+        "Solve the problem. Report the result as <final_answer>...</final_answer>; the grader reads only that tag."
+        "\n\n{p}",
+        "{p}\n\nYour output will be parsed automatically. Finish with the line 'Answer: <number>' and "
+        "write nothing after it.",
+        "Problem statement: {p}\n\nReturn exactly two fields:\nREASONING: <your derivation>\nRESULT: <the value>",
+        "{p}\n\nProvide the solution in this structure:\n### Analysis\n...\n### Answer\n<only the final value>",
+        'Answer the question and give your reply as a JSON object with the keys "explanation" and "answer". The '
+        "answer must be a single number or expression.\n\nQuestion: {p}",
+        "{p}\n\nWrite your derivation, then the final value alone on the last line, prefixed by 'Result: '.",
+    ],
+    "cot-unusual-markup": [
+        "{p}\n\nWrap your entire deliberation between ⟦reason⟧ and ⟦/reason⟧ and then state the result after ⟹.",
+        "Competition problem:\n{p}\n\nBefore the answer, write all of your exploration inside a ```thinking code "
+        "fence. After the fence, give only the final result.",
+        "{p}\n\nFormat your reply as:\n=== WORKING ===\n(every step, including attempts that fail)\n=== RESULT ===\n"
+        "(the answer)",
+        "%%% problem %%%\n{p}\n%%% instructions %%%\nThink in the region delimited by <<< and >>> for as long as "
+        "needed; afterwards write ANSWER={{value}}.",
+        "Solve the olympiad problem below. Put the complete chain of reasoning between @@begin_reasoning@@ and "
+        "@@end_reasoning@@, then the final answer.\n\n{p}",
+        "{p}\n\n<|start_of_deliberation|> think here at length <|end_of_deliberation|> then give the solution in "
+        "<|solution|> tags.",
+        "Use this markup in your reply: [[scratch]] your private reasoning [[/scratch]] followed by [[final]] "
+        "answer [[/final]].\n\nProblem: {p}",
+        "{p}\n\nBegin with a section headed 'INTERNAL MONOLOGUE' where you reason freely, then a section 'ANSWER' "
+        "with only the result.",
+        "// reasoning_mode: extended\n// output: <scratchpad> first, then <result>\n\n{p}",
+        "{p}\n\n§ THINK § reason without limits here § END THINK § and then the answer in one line.",
+    ],
+    "cot-eval-harness": [
+        "Solve the following problem and explain each step. The last line of your reply must read "
+        "'Final answer: <answer>'.\n\n{p}",
+        "{p}\nWork it out step by step. At the end, write 'So the answer is' followed by the answer.",
+        "Problem:\n{p}\n\nSolution: Let's go through it one step at a time.",
+    ],
+    "cot-few-shot-exemplar": [
+        "Q: There are 5 birds on a fence and 3 fly away. How many are left?\nA: We start with 5 birds. 3 fly "
+        "away, so 5 - 3 = 2. The answer is 2.\n\nQ: A box holds 4 rows of 6 eggs. How many eggs are in it?\nA: "
+        "Each row has 6 eggs and there are 4 rows, so 4 x 6 = 24. The answer is 24.\n\nQ: {p}\nA:",
+        "Exercise: What is 15% of 80?\nWorked answer: 15% means 15/100. 15/100 x 80 = 12.\nFinal answer: 12\n\n"
+        "Exercise: {p}\nWorked answer:",
+    ],
+}
+
+_MORE_COT_SYSTEM: dict[str, list[str]] = {
+    "cot-think-answer-format": [
+        "Respond using two blocks. In <analysis></analysis> reason through the question thoroughly; in "
+        "<final></final> give only the conclusion.",
+    ],
+    "cot-deliberation-system": [
+        "You are a model that thinks before it speaks. Spend as long as you need exploring the problem, question "
+        "your own intermediate results, and present a clean solution only at the end.",
+    ],
+}
+
+_MORE_JUDGE: dict[str, list[str]] = {
+    "judge-pairwise": [
+        "You compare two chatbot replies to the same user message. Read both carefully, reason about which one "
+        "is more accurate and more useful, and end with a single line: 'Winner: 1', 'Winner: 2' or "
+        "'Winner: draw'.\n\nUser message:\n{q}\n\nReply 1:\n{a}\n\nReply 2:\n{b}",
+        "[Task] Decide which model answer a careful human expert would prefer.\n[Prompt] {q}\n[Answer X] {a}\n"
+        "[Answer Y] {b}\nFirst write a short comparison, then output your choice as X or Y.",
+        "I will show you a question and two candidate completions, labelled Left and Right. Judge them only on "
+        "correctness and faithfulness to the question; length earns no credit. Explain briefly, then print LEFT, "
+        "RIGHT or EQUAL.\n\nQuestion: {q}\n\nLeft: {a}\n\nRight: {b}",
+        "Preference annotation.\nPrompt: {q}\n\nCompletion A: {a}\n\nCompletion B: {b}\n\nWhich completion is "
+        "better overall? Give your reasoning, then a preference on a 7-point scale where 1 means A is much better "
+        "and 7 means B is much better.",
+        "Two systems were asked the same thing. System one said: {a}\n\nSystem two said: {b}\n\nThe request was: "
+        "{q}\n\nWhich system did the job better, and by how much (slightly / clearly / much)? Think it over "
+        "before deciding.",
+        "Compare les deux réponses ci-dessous à la même question et indique laquelle est la meilleure. Justifie "
+        "d'abord, puis écris « Choix : 1 » ou « Choix : 2 ».\n\nQuestion : {q}\n\nRéponse 1 : {a}\n\n"
+        "Réponse 2 : {b}",
+    ],
+    "judge-batch-ranking": [
+        "Below are several candidate answers to one question, produced by different models. Rank all of them from "
+        "best to worst for correctness and helpfulness. Explain the key differences, then give the ranking as a "
+        "comma-separated list of candidate numbers.\n\nQuestion: {q}\n\n{outputs}",
+        "You are ranking model generations for a preference dataset. For the prompt below, order the responses "
+        'from most to least preferred and return JSON: {{"ranking": [ids in order], "notes": "..."}}.\n\n'
+        "Prompt: {q}\n\n{outputs}",
+        "Select the single best response among the options below and explain why the others fall short. Reply "
+        "with the identifier of the best one on the last line.\n\n### Instruction\n{q}\n\n### Candidates\n"
+        "{outputs}",
+        "Tournament round. Each contestant answered the same query. Score every contestant from 0 to 10, give one "
+        "sentence of justification each, and announce the winner.\n\nQuery: {q}\n\n{outputs}",
+        "Which of these outputs are acceptable answers to the question? Go through them one by one, mark each "
+        "ACCEPT or REJECT with a reason, then list the accepted ids.\n\nQuestion: {q}\n\n{outputs}",
+        "对以下同一问题的多个模型回答进行排序，从最好到最差，先逐一分析，再给出最终排序。\n\n问题：{q}\n\n{outputs}",
+    ],
+    "judge-structured-verdict": [
+        "Evaluate the assistant's reply to the user. Respond with a JSON object only, with the keys "
+        '"reasoning" (a short analysis), "score" (an integer from 1 to 10) and "verdict" ("good" or "bad").\n\n'
+        "User: {q}\nAssistant: {b}",
+        "You are an evaluation service. After comparing the two answers, call the function "
+        'record_judgement(winner: "A" | "B" | "tie", confidence: float, rationale: str) exactly once.\n\n'
+        "Question: {q}\nAnswer A: {a}\nAnswer B: {b}",
+        "Compare the response with the reference and output YAML with the fields correct (true/false), "
+        "error_type (none, arithmetic, reasoning, format, other) and explanation.\n\nQuestion: {q}\n"
+        "Reference: {a}\nResponse: {b}",
+        "Return your assessment as XML: <evaluation><analysis>...</analysis><helpfulness>1-5</helpfulness>"
+        "<harmlessness>1-5</harmlessness></evaluation>\n\nConversation:\nuser: {q}\nassistant: {b}",
+        "Judge whether the answer below is faithful to the question and free of made-up facts. Output exactly one "
+        'line of JSON such as {{"faithful": true, "hallucination": false, "why": "..."}}.\n\nQuestion: {q}\n'
+        "Answer: {b}",
+        "For the pair of model outputs below, fill in this template and nothing else:\nanalysis: <two to four "
+        "sentences>\npreferred: <1 or 2>\nmargin: <small | large>\n\nInput: {q}\nOutput 1: {a}\nOutput 2: {b}",
+    ],
+    "judge-reference-grader": [
+        "Grade the student's response against the answer key. Ignore formatting differences such as units, "
+        "spacing or an equivalent fraction. Briefly explain, then output GRADE: A (correct), B (incorrect) or "
+        "C (not attempted).\n\nProblem: {q}\nAnswer key: {a}\nStudent response: {b}",
+        "Here is a question, the expected answer and a model's prediction. Is the prediction correct? Reason "
+        "about it, then reply with yes or no.\n\nQuestion: {q}\nExpected: {a}\nPrediction: {b}",
+        "Check whether the final numeric result in the response matches the target value. Extract the final "
+        "result first, compare it, and print MATCH or MISMATCH.\n\nTarget: {a}\nResponse: {b}",
+        "You verify math answers. Decide whether expression 1 and expression 2 denote the same value, showing the "
+        "simplification, and finish with [[SAME]] or [[DIFFERENT]].\nExpression 1: {a}\nExpression 2: {b}",
+    ],
+    "judge-single-rating": [
+        "On a scale of 1 (useless) to 5 (excellent), how good is this answer to the question? Write your "
+        "reasoning, then 'Rating: X/5'.\n\nQuestion: {q}\n\nAnswer: {b}",
+        "Act as a quality reviewer for an AI assistant. Read the exchange, list its strengths and weaknesses, and "
+        "give an overall grade out of 100.\n\n<user>{q}</user>\n<assistant>{b}</assistant>",
+    ],
+    "judge-rubric-reward": [
+        "Apply the scoring rubric below to the model's answer. Rubric: 5 = fully correct with sound reasoning; "
+        "4 = correct with minor gaps; 3 = partially correct; 2 = mostly wrong; 1 = wrong or off-topic. Quote the "
+        "parts of the answer that justify your score, then state the score.\n\nTask: {q}\nModel answer: {b}",
+        "Act as a reward model for reinforcement learning. Output a scalar reward in [-1, 1] for the completion, "
+        "preceded by a brief justification of how well it satisfies the instruction.\n\nInstruction: {q}\n"
+        "Completion: {b}",
+    ],
+    "judge-step-verifier": [
+        "Label every step of the solution below as positive (correct and useful), neutral or negative (wrong). "
+        "Give a one-line reason per step, then the overall verdict.\n\nQuestion: {q}\n\nSolution:\n{b}",
+        "Verify the proof below line by line. For each line, say whether it follows from the previous lines; "
+        "stop at the first gap and describe it.\n\nStatement: {q}\nProof:\n{b}",
+    ],
+    "judge-code-grader": [
+        "Review the submitted function. Run through the examples by hand, consider edge cases, and decide whether "
+        'it is correct. Answer with a JSON object {{"correct": true or false, "failing_input": ...}}.\n\n'
+        "Specification:\n{q}\n\nCode:\n{b}",
+        "You score submissions for a programming contest. Estimate the fraction of hidden tests this code passes "
+        "and explain your reasoning.\n\nProblem:\n{q}\n\nSubmission:\n{b}",
+    ],
+}
+
+# How a batch of candidate outputs is laid out for the ranking judges ({i}: 1-based index, {x}: the output).
+RANKING_LAYOUTS = [
+    "Candidate {i}: {x}",
+    "[{i}] {x}",
+    "### Response {i}\n{x}",
+    "<output id={i}>{x}</output>",
+    "Model {i} answered: {x}",
+]
+
+_MORE_CODING_AGENT_SYSTEM = {
+    "agent-browser": [
+        "You control a headless browser through these commands: NAVIGATE <url>, CLICK <selector>, FILL <selector> "
+        "<text>, EXTRACT <selector>, DONE <answer>. After each command you receive the new page snapshot. Reach "
+        "the user's goal with as few commands as possible.",
+        "You are a web shopping agent. Each turn you observe the page as simplified HTML and must output exactly "
+        "one action: search[keywords], click[button text] or buy[item id].",
+    ],
+}
+_MORE_CODING_AGENT_USER = {
+    "agent-browser": [
+        "Goal: {issue}\n\nPage snapshot:\n<html><body><input id='q'/><button id='go'>Search</button>"
+        "</body></html>\n\nNext command?",
+    ],
+}
+
+# Multiple-choice items written for this project: fillers for the MC families when no corpus item is available.
+AUTHORED_MC = [
+    "Which gas makes up most of the Earth's atmosphere?\nA. Oxygen\nB. Nitrogen\nC. Carbon dioxide\nD. Argon",
+    "What is the derivative of x^3?\nA. 3x^2\nB. x^2\nC. 3x\nD. x^4/4",
+    "Which organelle produces most of a cell's ATP?\nA. Nucleus\nB. Ribosome\nC. Mitochondrion\nD. Golgi body",
+    "If a car travels 150 km in 2.5 hours, what is its average speed?\n(A) 50 km/h\n(B) 60 km/h\n(C) 65 km/h\n"
+    "(D) 75 km/h",
+    "Which of these numbers is prime?\nA) 51\nB) 57\nC) 59\nD) 63",
+    "In which year did the Berlin Wall fall?\nA. 1985\nB. 1989\nC. 1991\nD. 1993",
+    "What is the time complexity of binary search on a sorted array?\nA. O(n)\nB. O(log n)\nC. O(n log n)\nD. O(1)",
+    "Which law states that current is voltage divided by resistance?\nA. Newton's second law\nB. Hooke's law\n"
+    "C. Ohm's law\nD. Boyle's law\nE. Faraday's law",
+]
+
+# ---------------------------------------------------------------------------------------------------------
+# ordinary hard negatives for the two false alarms seen on external data
+
+# Role-play games and quizzes with rules, scores and answers.
+ORDINARY_GAMES = [
+    "Let's play twenty questions. I'm thinking of an animal. You may ask yes/no questions only, one at a time, "
+    "and you have twenty tries. Keep count of your questions. Ready?",
+    "You are the host of a trivia quiz about {subject}. Rules: ask me 10 questions one at a time, wait for my "
+    "answer, tell me if I'm right and give the correct answer if not, and keep a running score. At the end, "
+    "announce my final score out of 10.",
+    "Let's play a word game. Rules: I say a word, you reply with a word that starts with the last letter of "
+    "mine. No repeats, no proper nouns. Whoever breaks a rule loses a point. I start: apple.",
+    "Play tic-tac-toe with me. Draw the board in text after each move; I'm X and you're O. Check for a winner "
+    "after every move and announce it.",
+    "You are the narrator of a murder-mystery game. There are {num} suspects. Give me clues one at a time; I can "
+    "ask to question a suspect. The solution must be consistent with the clues. Do not reveal the culprit until I "
+    "make an accusation.",
+    "Let's play hangman. Think of a word about cooking, show the blanks, and I'll guess one letter at a time. I "
+    "have 6 lives. Show the remaining lives after each guess.",
+    "I want to practise mental maths. Give me arithmetic questions of increasing difficulty, one at a time, and "
+    "tell me the correct answer after each of my replies. Keep score and stop after {num} questions.",
+    "You are a riddle master. Tell me a riddle; I get three guesses. After each wrong guess give a hint. When I "
+    "get it or run out of guesses, reveal the answer and tell the next riddle.",
+    "Role-play: you are a shopkeeper in a fantasy village and I am a traveller with 50 gold coins. Rules: prices "
+    "must be fair, haggling is allowed, and you keep track of my inventory and gold after every trade.",
+    "Let's play a guessing game: pick a number between 1 and 100 and don't tell me. I'll guess, and you answer "
+    "'higher', 'lower' or 'correct'. Count my guesses.",
+    "Act as a game master for a text adventure set on a space station. Rules: describe each room in two "
+    "sentences, list the exits, let me type commands like 'go north' or 'take key', track my health (it starts "
+    "at 10) and end the game if it reaches 0.",
+    "Jouons au pendu ! Choisis un mot, montre les tirets et je propose une lettre à la fois. J'ai 7 essais.",
+    "We're playing 'two truths and a lie'. Give me three statements about famous scientists; exactly one must "
+    "be false. I'll guess which is the lie, then you reveal the answer and explain.",
+    "Quiz me on European capitals. Rules: four options per question, one question per message, and after my "
+    "answer say whether I was right and give the correct option.",
+    "Be my opponent in a debate game. Topic: school uniforms. Rules: three rounds, each argument under 80 words, "
+    "and at the end you score both of us from 1 to 10 on logic and evidence.",
+    "Spielen wir Stadt-Land-Fluss! Du nennst einen Buchstaben, ich antworte, und du vergibst Punkte nach den "
+    "üblichen Regeln.",
+]
+
+# Instruction-following requests that say "think step by step" inside an everyday task.
+ORDINARY_STEPWISE = [
+    "Think step by step about what I should bring on a five-day walking trip in Wales, then give me a checklist "
+    "of no more than 15 items.",
+    "Write a 150-word product description for a reusable water bottle. Think step-by-step about who the buyer "
+    "is first, but only show me the final description.",
+    "I need to choose between two job offers. Walk me through the decision step by step: salary, commute, "
+    "growth, team. Then tell me which questions I should still ask.",
+    "Plan my Saturday step by step: I need to do laundry, buy groceries, go to the gym and call my mum, and I "
+    "want the afternoon free.",
+    "Explain step by step how to repot a houseplant without damaging the roots. Use numbered steps and keep each "
+    "under 20 words.",
+    "Let's think this through step by step: how do I politely tell my flatmate to clean up after themselves? "
+    "Give me two example messages.",
+    "Write a haiku about rain. Think step by step about the syllable count before you answer, and make sure the "
+    "lines follow 5-7-5.",
+    "Reason step by step and tell me whether I can afford a {num}0-euro weekly food budget on a salary of 2,400 "
+    "euros after tax, with 1,100 going to rent.",
+    "Step by step, help me write a wedding toast for my sister: first ask me three questions about her, then draft it.",
+    "Think carefully, step by step, about how to explain photosynthesis to a seven-year-old, and then write the "
+    "explanation in two short paragraphs.",
+    "Write an email to my team announcing a new holiday policy. Before writing, think step by step about what "
+    "they will worry about, and address those worries. Under 200 words, no jargon.",
+    "Paso a paso, explícame cómo preparar una entrevista de trabajo en inglés, y termina con tres frases útiles.",
+    "Give me a step-by-step plan to learn to swim as an adult, as a table with the columns Week | Goal | Exercise.",
+    "Think step by step and write a respectful reply to a customer who received the wrong size of shoes. Keep "
+    "it to four sentences and offer a free exchange.",
+    "Go step by step: how should I prepare my garden beds for winter? Answer in exactly five bullet points.",
+    "Denk Schritt für Schritt darüber nach, wie ich meinen Umzug organisiere, und gib mir eine Liste mit zehn "
+    "Aufgaben.",
+]
+# Wrappers that put the same kind of directive around a corpus request.
+ORDINARY_STEPWISE_WRAPPERS = [
+    "{p}\n\nPlease think step by step, and keep your answer under 100 words.",
+    "{p}\n\nGo through it gradually, in a friendly tone, with a short bulleted list at the end.",
+    "{p} Reason it out carefully before you write, and use at most three paragraphs.",
+    "Step by step, please: {p}",
+    "{p}\n\nThink step-by-step. Answer in plain English without any headings.",
+]
+
+# Everyday requests that talk about rating, grading, ranking or reviewing (not a judge harness).
+ORDINARY_EVALUATION_TALK = [
+    "Can you rate my poem out of 10 and tell me how to improve it?\n\nThe moon hangs low / over the quiet "
+    "harbour / boats asleep in rows",
+    "Which slogan is better for a bakery: 'Fresh every morning' or 'Baked with love since 1998'? Why?",
+    "I'm a teacher. Help me write a rubric for grading a 5th-grade science project on plants, with four criteria "
+    "and four levels each.",
+    "Here are two versions of my cover letter opening. Which one sounds more confident?\n\nVersion A: I am "
+    "writing to apply for the role.\nVersion B: I'd love to bring my five years of design experience to your team.",
+    "Review my code and give it a grade like a strict professor would:\n\ndef average(values):\n    return "
+    "sum(values) / len(values)",
+    "My son wrote this answer on his homework: '7 x 8 = 54'. How do I explain gently that it's wrong?",
+    "Rank these holiday destinations for a family with toddlers: Lisbon, Reykjavik, Mallorca, Vienna. Explain briefly.",
+    "What makes a good peer review for a scientific paper? Give me a checklist.",
+    "I'm judging a school baking contest tomorrow. What criteria should I use and how should I score fairly?",
+    "Compare the cameras of two mid-range phones for low-light photos and tell me what to look for in reviews.",
+    "Is my answer to this riddle right? Riddle: what has keys but can't open locks? My answer: a piano.",
+    "Évalue mon CV sur 10 et dis-moi ce qu'il faut changer en priorité.",
+    "How do film critics decide on star ratings? Explain the process.",
+    "Grade my essay introduction from A to F and suggest one improvement:\n\nSocial media has changed how "
+    "teenagers communicate, for better and for worse.",
+    "My friend and I disagree: is a hot dog a sandwich? Judge our arguments. Mine: it's bread around a filling. "
+    "Hers: nobody calls it that.",
+    "I wrote two opening lines for my novel. Which is stronger and why?\n1) The rain had not stopped for nine "
+    "days.\n2) Nobody in Harrow Street noticed when the clocks stopped.",
+]
+
+
+def _add(target: dict[str, list[str]], more: dict[str, list[str]]) -> None:
+    for family, templates in more.items():
+        target.setdefault(family, []).extend(templates)
+
+
+_add(COT_USER, _MORE_COT_USER)
+_add(COT_SYSTEM, _MORE_COT_SYSTEM)
+_add(JUDGE, _MORE_JUDGE)
+_add(CODING_AGENT_SYSTEM, _MORE_CODING_AGENT_SYSTEM)
+_add(CODING_AGENT_USER, _MORE_CODING_AGENT_USER)

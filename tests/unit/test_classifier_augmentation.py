@@ -43,8 +43,11 @@ def _all_strings(module) -> list[str]:
     out: list[str] = []
     for name in dir(module):
         value = getattr(module, name)
-        if name.isupper() and isinstance(value, list):
-            for item in value:
+        if not name.isupper():
+            continue
+        lists = value.values() if isinstance(value, dict) else [value] if isinstance(value, list) else []
+        for items in lists:
+            for item in items:
                 out.extend(item if isinstance(item, tuple) else [item])
     return [s for s in out if isinstance(s, str)]
 
