@@ -14,7 +14,7 @@ import json
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStore, MemoryPublisher
@@ -26,25 +26,34 @@ from distillguard.correlation.incidents import NotificationRules
 from distillguard.correlation.service import Correlator
 from distillguard.evaluation import Evaluation, Truth, evaluate, table
 from distillguard.findings import PublishedFinding
-from distillguard.formats import FormatSettings, RecordRejected
-from distillguard.formats.parse import parse_record
-from distillguard.formats.reader import read_raw_lines
+from distillguard.formats import FormatSettings
+from distillguard.jsonl import read_models
 from distillguard.local.pipeline import log_files
 from distillguard.records import CanonicalRecord
+from distillguard.validation import ValidationRun
+from distillguard.validation.expectations import RecordExpectations
+
+NOW = datetime.now(UTC)
 
 
 def canonical_records(folder: Path) -> Iterator[CanonicalRecord]:
-    settings = FormatSettings()
-    for path in log_files(folder):
-        key = "raw/" + path.relative_to(folder).as_posix()
-        with path.open("rb") as body:
-            for line in read_raw_lines(body):
-                if line.data is None:
-                    continue
-                try:
-                    yield parse_record(line.data, source_key=key, line_number=line.line_number, settings=settings)
-                except RecordRejected:
-                    continue
+    """The records the validate stage would pass (pydantic, the expectation suite, partition time bounds)."""
+    run = ValidationRun(
+        format_settings=FormatSettings(),
+        expectations=RecordExpectations(max_prompt_chars=200_000),
+        tolerance=timedelta(hours=6),
+        batch_records=5_000,
+    )
+    try:
+        for path in log_files(folder):
+            with path.open("rb") as body:
+                run.add_object(body, source_key="raw/" + path.relative_to(folder).as_posix(), last_modified=NOW)
+        for _, valid, _ in run.finish():
+            if valid.count:
+                with open(valid.path, "rb") as body:
+                    yield from read_models(body, CanonicalRecord)
+    finally:
+        run.close()
 
 
 def findings_for(folder: Path, classifier: PromptClassifier, rules: DetectionRules) -> list[PublishedFinding]:

@@ -5,10 +5,11 @@ Why this shape (see the README's "How clusters are found"):
 - Content first. Only accounts whose own traffic is at least `account_min_share` harvesting (by the
   classifier) can be linked: a company behind one NAT shares a /24 and a system prompt but sends ordinary
   prompts, so it never enters the graph.
-- Links: accounts are joined through keys seen in their suspicious requests: a harvesting template (one whose
-  requests are mostly harvesting across all accounts), and composite keys pairing two kinds of evidence:
-  (template, network), (template, 5-minute bucket), (network, 5-minute bucket) and (network, agentic). Sharing
-  one /24, or one ordinary phrasing, never links anyone.
+- Links need two signals at once. Accounts are joined through composite keys seen in their suspicious
+  requests, each pairing two kinds of evidence: (template, network), (template, 5-minute bucket), (network,
+  5-minute bucket) and (network, agentic). Templates count only when harvesting across all accounts (an app's
+  system prompt is not a scaffold). Sharing one /24, or one template, never links anyone: two campaigns that
+  happen to use the same public scaffold from different networks at different times stay apart.
 - A group must show coordination. A connected group is flagged only when, besides harvesting content, it shows
   at least `cluster_min_signals` of: shared templates (a few scaffolds over many problems), shared egress
   networks, synchronised bursts (members firing in the same minutes and quiet outside them), toolset churn
@@ -31,6 +32,7 @@ from distillguard.correlation.profile import MINUTES_PER_HOUR, AccountProfile
 from distillguard.records import SUSPICIOUS_LABELS, Label
 
 BUCKET_MINUTES = 5
+MAX_BUCKETS_PER_HOUR = 4
 BURST_WINDOW_MINUTES = 5
 BURST_MIN_MEMBERS = 5
 BURST_MIN_SHARE = 0.6
@@ -48,7 +50,7 @@ class DetectionRules(BaseModel):
     account_min_share: float = 0.3
     template_min_purity: float = 0.6
     cluster_min_members: int = 3
-    cluster_min_suspicious: int = 8
+    cluster_min_suspicious: int = 6
     cluster_min_share: float = 0.35
     cluster_min_signals: int = 2
     member_strong_suspicious: int = 3
@@ -135,11 +137,14 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
     templates = [fp for fp in profile.suspicious_fingerprints if fp in pure_templates]
     networks = list(profile.networks)
     buckets = sorted({minute // BUCKET_MINUTES for minute in profile.minutes})
+    if len(buckets) > MAX_BUCKETS_PER_HOUR * len(profile.suspicious_hours):
+        # Busy in most minutes of its hours: continuous traffic, not bursts. Its timing says nothing about
+        # coordination, and would otherwise bridge every campaign active at the same time.
+        buckets = []
     # Network + agentic links a swarm that rotates through synthetic toolsets; for chain-of-thought a shared
     # /24 alone is everyday (privacy relays, campuses), so that pairing is not a link.
     categories = ["agentic_extraction"] if profile.by_label["agentic_extraction"] else []
     return {
-        "template": set(templates),
         "template+network": {f"{t}|{n}" for t in templates for n in networks},
         "template+timing": {f"{t}|{b}" for t in templates for b in buckets},
         "network+timing": {f"{n}|{b}" for n in networks for b in buckets},

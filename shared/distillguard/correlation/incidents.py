@@ -151,7 +151,6 @@ def reconcile(
     incidents = {uid: incident.model_copy(deep=True) for uid, incident in open_incidents.items()}
     owner: dict[str, str] = {account: uid for uid, incident in incidents.items() for account in incident.members}
     changed: set[str] = set()
-    closed_now: list[str] = []
     for detection in sorted(detections, key=lambda d: (min(d.members), d.kind)):
         touched = sorted(
             {owner[account] for account in detection.members if account in owner},
@@ -180,7 +179,6 @@ def reconcile(
                 other.status, other.merged_into, other.updated_at = "closed", incident.uid, hour_end
                 other.revision += 1
                 changed.add(other_uid)
-                closed_now.append(other_uid)
         before = (len(incident.members), incident.severity_id, dict(incident.evidence.signals))
         _absorb(incident, detection, hour_end)
         incident.severity_id = max(incident.severity_id, severity_id(incident))
@@ -193,10 +191,9 @@ def reconcile(
     for uid, incident in incidents.items():
         idle = hour_end - incident.updated_at >= timedelta(hours=rules.idle_close_hours)
         if incident.status == "open" and uid not in changed and idle:
-            incident.status = "closed"
+            incident.status, incident.updated_at = "closed", hour_end
             incident.revision += 1
             changed.add(uid)
-            closed_now.append(uid)
     notifications: list[Notification] = []
     for uid in sorted(changed, key=lambda uid: (incidents[uid].created_at, uid)):
         incident = incidents[uid]
