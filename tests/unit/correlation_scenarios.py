@@ -142,7 +142,7 @@ class Traffic:
                     START + timedelta(minutes=minute),
                     "agentic_extraction",
                     template="swarm-scaffold",
-                    ip=f"100.64.{slot % 2}.{slot % 200}",
+                    ip=f"100.64.{(slot // accounts) % 2}.{slot % 200}",  # a NAT pool over two /24s
                     toolset=f"synthetic-{slot}",
                     line=slot,
                 )

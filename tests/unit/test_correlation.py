@@ -77,6 +77,17 @@ def test_a_lone_bulk_harvester_is_flagged_and_an_evaluation_run_of_a_few_hours_i
     assert [f.kind for f in run.findings] == ["account"]
 
 
+def test_a_bulk_harvester_using_a_campaigns_templates_at_the_same_time_stays_a_separate_incident() -> None:
+    # Given a hydra and, at the same hours, one account sending the hydra's templates around the clock
+    traffic = Traffic()
+    hydra = traffic.hydra(10)
+    bulk = traffic.lone_bulk(templates="hydra-template")
+    run = run_all(traffic)
+    # Then two incidents: continuous traffic shares minutes with every burst, which is no sign of coordination
+    members = {f.uid: set(f.members) for f in run.findings}
+    assert sorted(members.values(), key=len) == [{bulk}, set(hydra)]
+
+
 def test_redelivered_objects_change_nothing() -> None:
     # Given a hydra's objects aggregated once, then every object delivered again
     traffic = Traffic()
