@@ -149,13 +149,15 @@ class Traffic:
             )
         return names
 
-    def lone_bulk(self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40) -> str:
+    def lone_bulk(
+        self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40, templates: str = "bulk"
+    ) -> str:
+        """One account harvesting around the clock, a request every 80 seconds, with two templates."""
         for hour in range(hours):
             for shot in range(per_hour):
                 at = START + timedelta(hours=hour, seconds=shot * 80)
-                self.add(
-                    verdict(account, at, "cot_harvesting", template=f"bulk-{shot % 2}", ip="198.18.0.5", line=shot)
-                )
+                template = f"{templates}-{shot % 2}"
+                self.add(verdict(account, at, "cot_harvesting", template=template, ip="198.18.0.5", line=shot))
         return account
 
     def eval_team(self, account: str = "eval-001", hours: int = 3, per_hour: int = 120) -> str:
