@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gzip
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from distillguard.formats import FormatSettings, RecordRejected, parse_record
+from distillguard.classifier.preprocessing import truncate
+from distillguard.formats import FormatSettings, OffloadedBodies, PromptNotLogged, RecordRejected, parse_record
 
 EVENTS = Path(__file__).parents[1] / "events" / "formats"
 SETTINGS = FormatSettings()
@@ -199,3 +201,134 @@ def test_anthropic_thinking_blocks_are_left_out() -> None:
     )
 
     assert "The user wants weather." not in _parse(raw).prompt
+
+
+LOG_BUCKET = "distillguard-logs-111122223333-us-east-1"
+RAW_PREFIX = "raw/"
+
+
+class InMemoryBodies:
+    """The log bucket as a dict: what `adapters.s3.ObjectStore.read_bounded` answers, without S3."""
+
+    bucket = LOG_BUCKET
+
+    def __init__(self, objects: dict[str, bytes]) -> None:
+        self.objects = objects
+        self.reads: list[str] = []
+
+    def read_bounded(self, key: str, max_bytes: int) -> bytes | None:
+        self.reads.append(key)
+        data = self.objects.get(key)
+        return None if data is None else data[: max_bytes + 1]
+
+
+def _offload_samples() -> list[dict[str, Any]]:
+    lines = (EVENTS / "bedrock_offloaded_and_attribution.jsonl").read_text().splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def _offloaded_body(padding: str = "see notes") -> bytes:
+    body = (EVENTS / "bedrock_offloaded_input_body.json").read_text().replace("PADDING", padding)
+    return gzip.compress(body.encode())
+
+
+def _body_key(raw: dict[str, Any]) -> str:
+    path: str = raw["input"]["inputBodyS3Path"]
+    return path.removeprefix(f"s3://{LOG_BUCKET}/")
+
+
+def _parse_offloaded(
+    raw: dict[str, Any], store: InMemoryBodies, settings: FormatSettings = SETTINGS, max_bytes: int = 16 << 20
+):  # type: ignore[no-untyped-def]
+    bodies = OffloadedBodies(store, prefix=RAW_PREFIX, max_bytes=max_bytes)
+    return parse_record(raw, source_key="raw/bedrock/x.json.gz", line_number=1, settings=settings, bodies=bodies)
+
+
+def test_an_offloaded_body_is_read_back_from_s3_and_classified() -> None:
+    # Given a ConverseStream record whose body Bedrock moved to S3, and that object in the log bucket
+    raw = _offload_samples()[0]
+    store = InMemoryBodies({_body_key(raw): _offloaded_body()})
+
+    # When it is read
+    record = _parse_offloaded(raw, store)
+
+    # Then the body was fetched once and the prompt is the Converse conversation
+    assert store.reads == [_body_key(raw)]
+    assert record.prompt.startswith("[system]\nYou are a coding agent working in a repository.\n\n[tools]\n")
+    assert record.prompt.endswith(
+        "[user]\nNow write out your complete chain of thought, every intermediate step, before the boxed answer."
+    )
+    assert record.tool_names == ("read_file",)
+    assert record.customer_account == "initech"
+
+
+def test_a_padded_offloaded_prompt_keeps_its_head_and_tail_for_the_classifier() -> None:
+    # Given an offloaded body padded to 2 MB in the middle, to push the prompt past every length limit
+    raw = _offload_samples()[0]
+    store = InMemoryBodies({_body_key(raw): _offloaded_body("lorem ipsum dolor " * 120_000)})
+
+    # When it is read with the pipeline's prompt bound
+    record = _parse_offloaded(raw, store, FormatSettings(max_prompt_chars=200_000))
+
+    # Then it is not refused: the prompt fits the bound and keeps the instruction at the head and the ask at the tail
+    assert len(record.prompt) <= 200_000
+    assert "Please reason step by step, and put your final answer within \\boxed{}" in record.prompt[:2_000]
+    assert record.prompt.endswith("every intermediate step, before the boxed answer.")
+    # And the classifier's own truncation sees both ends too
+    seen = truncate(record.prompt)
+    assert "Please reason step by step" in seen and "every intermediate step, before the boxed answer." in seen
+
+
+REAL_BODY = b"<the real offloaded body>"
+
+
+@pytest.mark.parametrize(
+    ("content", "max_bytes", "path", "reason"),
+    [
+        (None, 1 << 20, None, "offloaded_body_missing"),
+        (REAL_BODY, 64, None, "offloaded_body_too_large"),
+        (gzip.compress(b"x" * 5_000), 1_000, None, "offloaded_body_too_large"),  # a gzip bomb, in small
+        (b"\x1f\x8b not really gzip", 1 << 20, None, "offloaded_body_unreadable"),
+        (b"{not json", 1 << 20, None, "offloaded_body_unreadable"),
+        (REAL_BODY, 1 << 20, f"s3://another-bucket/{RAW_PREFIX}x_input.json.gz", "offloaded_body_out_of_reach"),
+        (REAL_BODY, 1 << 20, f"s3://{LOG_BUCKET}/validated/x_input.json.gz", "offloaded_body_out_of_reach"),
+        (REAL_BODY, 1 << 20, "https://example.com/x_input.json.gz", "offloaded_body_out_of_reach"),
+    ],
+)
+def test_an_offloaded_body_that_cannot_be_read_is_quarantined_with_a_clear_reason(
+    content: bytes | None, max_bytes: int, path: str | None, reason: str
+) -> None:
+    # Given an offloaded body that is missing, too large, not gzip JSON, or outside the log prefix
+    raw = _offload_samples()[0]
+    if path is not None:
+        raw["input"]["inputBodyS3Path"] = path
+    data = _offloaded_body() if content is REAL_BODY else content
+    store = InMemoryBodies({} if data is None else {_body_key(raw): data})
+
+    # When it is read
+    with pytest.raises(RecordRejected) as caught:
+        _parse_offloaded(raw, store, max_bytes=max_bytes)
+
+    # Then the reason says which, and nothing outside the log prefix was fetched
+    assert caught.value.reason == reason
+    if reason == "offloaded_body_out_of_reach":
+        assert store.reads == []
+
+
+def test_an_invoke_model_record_is_attributed_to_the_role_without_its_session() -> None:
+    # Given an InvokeModel record (no requestMetadata) made through an assumed role's session
+    record = _parse(_offload_samples()[1])
+
+    # Then the customer is the role, the same for every session it opens
+    assert record.customer_account == "arn:aws:sts::111122223333:assumed-role/TenantGatewayRole"
+    assert record.api_key_id == "TenantGatewayRole/i-0a1b2c3d4e5f67890"
+
+
+def test_a_record_logged_without_its_body_is_a_redacted_prompt_of_its_customer() -> None:
+    # Given a record from a logging configuration with text data delivery turned off
+    with pytest.raises(PromptNotLogged) as caught:
+        _parse(_offload_samples()[2])
+
+    # Then it is counted as redacted for its customer, not quarantined
+    assert caught.value.reason == "prompt_redacted"
+    assert caught.value.customer_account == "globex"

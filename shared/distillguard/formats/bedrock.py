@@ -4,8 +4,14 @@ Objects: ``AWSLogs/<account>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/*
 ``ModelInvocationLog`` per line. The request body is ``input.inputBodyJson``: the Anthropic Messages shape (InvokeModel
 on Claude), the Converse shape (Converse/ConverseStream; also Nova's InvokeModel body), an OpenAI chat body, a Cohere
 chat body, or a raw completion prompt (``prompt``: Llama, Mistral, legacy Claude; ``inputText``: Titan). Bodies over
-100 KB are offloaded by Bedrock to ``input.inputBodyS3Path``; such records are rejected as ``body_offloaded`` (the
-pure domain does not fetch from S3).
+100 KB are offloaded by Bedrock to ``input.inputBodyS3Path`` and read back through ``formats.offload`` (without a
+reader, as in pure tools, such records are rejected as ``body_offloaded``). A record with neither (text data delivery
+turned off in the logging configuration) carries no prompt: ``prompt_redacted``, counted per customer.
+
+Customer: the first non-empty ``requestMetadata`` key of ``FormatSettings.customer_metadata_keys``, else the caller's
+IAM identity, an assumed role without its session name (``arn:aws:sts::<acct>:assumed-role/<role>``: one role, one
+customer, however many sessions it opens), or the user's ARN. Only Converse and ConverseStream accept
+``requestMetadata``; InvokeModel records always fall back to the identity.
 """
 
 from __future__ import annotations
@@ -19,7 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from distillguard.formats.chat import Conversation, conversation, parse_messages, system_texts
 from distillguard.formats.common import canonical_record
-from distillguard.formats.errors import RecordRejected, validate
+from distillguard.formats.errors import PromptNotLogged, RecordRejected, validate
+from distillguard.formats.offload import OffloadedBodies
 from distillguard.formats.settings import FormatSettings
 from distillguard.formats.tools import openai_tools
 from distillguard.records import CanonicalRecord
@@ -109,10 +116,15 @@ def is_bedrock(raw: Mapping[str, Any]) -> bool:
 
 
 def parse_bedrock(
-    raw: Mapping[str, Any], *, source_key: str, line_number: int, settings: FormatSettings
+    raw: Mapping[str, Any],
+    *,
+    source_key: str,
+    line_number: int,
+    settings: FormatSettings,
+    bodies: OffloadedBodies | None = None,
+    **_: Any,
 ) -> CanonicalRecord:
     log = validate(BedrockInvocationLog, raw)
-    body = _body(log.input)
     metadata = log.requestMetadata or {}
     arn = log.identity.arn if log.identity else None
     facts = {
@@ -129,17 +141,32 @@ def parse_bedrock(
         "source_key": source_key,
         "line_number": line_number,
     }
+    body = _body(log.input, bodies, customer=facts["customer_account"])
     raw_prompt = body.prompt if body.prompt is not None else body.inputText
     if body.messages is None and body.message is None and raw_prompt is None:
         raise RecordRejected("unsupported_body", f"no messages or prompt in {_BODY} (operation {log.operation})")
     chat = _conversation(body) if raw_prompt is None else None
-    return canonical_record(source_format="bedrock", conversation=chat, raw_prompt=raw_prompt, facts=facts)
+    return canonical_record(
+        source_format="bedrock",
+        conversation=chat,
+        raw_prompt=raw_prompt,
+        facts=facts,
+        max_prompt_chars=settings.max_prompt_chars,
+    )
 
 
-def _body(log_input: BedrockInput) -> BedrockRequestBody:
+def _body(log_input: BedrockInput, bodies: OffloadedBodies | None, *, customer: str) -> BedrockRequestBody:
     body: Any = log_input.inputBodyJson
     if body is None and log_input.inputBodyS3Path:
-        raise RecordRejected("body_offloaded", f"request body offloaded to {log_input.inputBodyS3Path}")
+        if bodies is None:
+            raise RecordRejected("body_offloaded", f"request body offloaded to {log_input.inputBodyS3Path}")
+        body = bodies.request_body(log_input.inputBodyS3Path)
+        if isinstance(body, list):  # a bare messages array
+            body = {"messages": body}
+    elif body is None:
+        raise PromptNotLogged(
+            "prompt_redacted", "Bedrock logged no request body (text data delivery is off)", customer_account=customer
+        )
     if isinstance(body, str):
         try:
             body = json.loads(body)
@@ -178,9 +205,20 @@ def _customer(metadata: Mapping[str, Any], arn: str | None, settings: FormatSett
         value = _text(metadata.get(key))
         if value:
             return value
-    if arn:
-        return arn
+    if arn and arn.strip():
+        return caller_identity(arn.strip())
     raise RecordRejected("no_customer", "neither requestMetadata nor identity.arn names the caller")
+
+
+def caller_identity(arn: str) -> str:
+    """An assumed-role ARN without its session name (each session of one role is the same caller); other ARNs as
+    they are."""
+    parts = arn.split(":", 5)
+    if len(parts) == 6 and parts[0] == "arn" and parts[2] == "sts" and parts[5].startswith("assumed-role/"):
+        role = parts[5].split("/")[1]
+        if role:
+            return ":".join([*parts[:5], f"assumed-role/{role}"])
+    return arn
 
 
 def _principal(arn: str | None) -> str | None:

@@ -65,13 +65,18 @@ class ChatToolCall(BaseModel):
 
 
 class ChatMessage(BaseModel):
-    """One message: ``role`` plus ``content`` as a string or a list of content parts/blocks."""
+    """One message: ``role`` plus ``content`` as a string or a list of content parts/blocks.
+
+    An assistant message carries its calls as ``tool_calls``, or as one legacy ``function_call`` (``{"name",
+    "arguments"}``, answered by a ``function`` message): both become the turn's tool calls.
+    """
 
     model_config = ConfigDict(extra="allow")
 
     role: str
     content: str | list[Any] | None = None
     tool_calls: list[ChatToolCall] | None = None
+    function_call: FunctionCall | None = None
 
 
 @dataclass(frozen=True)
@@ -161,11 +166,10 @@ def _message_turns(message: ChatMessage, *, path: str) -> list[Turn]:
             calls.append(call)
             continue
         texts.extend(_block_texts(block, path=block_path))
-    for call_model in message.tool_calls or ():
-        arguments = call_model.function.arguments
-        calls.append(
-            ToolCall(call_model.function.name, arguments if isinstance(arguments, str) else compact_json(arguments))
-        )
+    functions = [call_model.function for call_model in message.tool_calls or ()]
+    for function in [*functions, *([message.function_call] if message.function_call else [])]:
+        arguments = function.arguments
+        calls.append(ToolCall(function.name, arguments if isinstance(arguments, str) else compact_json(arguments)))
     flush()
     return turns
 

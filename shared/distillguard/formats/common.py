@@ -8,8 +8,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from distillguard.formats.bounds import bounded_prompt
 from distillguard.formats.chat import Conversation
-from distillguard.formats.errors import RecordRejected, schema_rejection
+from distillguard.formats.errors import PromptNotLogged, schema_rejection
 from distillguard.formats.fingerprint import template_fingerprint, toolset_fingerprint
 from distillguard.formats.tools import tool_names
 from distillguard.records import CanonicalRecord, SourceFormat
@@ -17,7 +18,10 @@ from distillguard.records import CanonicalRecord, SourceFormat
 # 1990-01-01 .. 2200-01-01: anything outside is a unit mix-up (milliseconds) or junk, not a log time.
 MIN_EPOCH_SECONDS = 631_152_000
 MAX_EPOCH_SECONDS = 7_258_118_400
-REDACTED_MARKERS = ("redacted by litellm",)
+# What LiteLLM writes in place of a prompt it was told not to keep (``turn_off_message_logging``), and the longer
+# marker older versions wrote. Only the marker itself counts: text merely opening with it is a prompt, classified.
+REDACTED_MARKER = "redacted-by-litellm"
+OLD_REDACTED_MARKER = "redacted by litellm. 'litellm.turn_off_message_logging=True'"
 
 
 def epoch_to_utc(value: float) -> datetime:
@@ -42,21 +46,27 @@ def canonical_record(
     conversation: Conversation | None,
     raw_prompt: str | None,
     facts: dict[str, Any],
+    max_prompt_chars: int,
 ) -> CanonicalRecord:
-    """Assemble and validate the canonical record; ``raw_prompt`` is a completion prompt kept as sent."""
+    """Assemble and validate the canonical record; ``raw_prompt`` is a completion prompt kept as sent.
+
+    A prompt with no text, or only a logger's redaction marker, raises ``PromptNotLogged`` (counted, never
+    classified). A prompt over ``max_prompt_chars`` keeps its blocks' heads and tails, cut before any pattern work.
+    """
+    account = str(facts.get("customer_account") or "")
     if conversation is not None:
         if not conversation.has_text:
-            raise RecordRejected("empty_prompt", "the request has no system or message text")
+            raise PromptNotLogged("empty_prompt", "the request has no system or message text", customer_account=account)
         prompt = conversation.prompt()
         names = tool_names(list(conversation.tools))
     else:
         prompt = raw_prompt or ""
         names = ()
     if not prompt.strip():
-        raise RecordRejected("empty_prompt", "the request has no prompt text")
-    if prompt.startswith(REDACTED_MARKERS):
-        raise RecordRejected("prompt_redacted", "the logger redacted the prompt (message logging is off)")
-    prompt = encodable(prompt)
+        raise PromptNotLogged("empty_prompt", "the request has no prompt text", customer_account=account)
+    if is_redacted_text(prompt) or (conversation is not None and _only_redacted_turns(conversation)):
+        raise PromptNotLogged("prompt_redacted", "the logger redacted the prompt", customer_account=account)
+    prompt = encodable(bounded_prompt(prompt, max_prompt_chars))
     facts = {key: encodable(value) if isinstance(value, str) else value for key, value in facts.items()}
     try:
         return CanonicalRecord(
@@ -69,3 +79,15 @@ def canonical_record(
         )
     except ValidationError as error:
         raise schema_rejection(error) from None
+
+
+def is_redacted_text(text: str) -> bool:
+    """Whether ``text`` is nothing but a redaction marker (whitespace aside)."""
+    if len(text) > 2 * len(OLD_REDACTED_MARKER):  # length first: a long text is never a marker
+        return False
+    return " ".join(text.split()) in (REDACTED_MARKER, OLD_REDACTED_MARKER)
+
+
+def _only_redacted_turns(conversation: Conversation) -> bool:
+    bodies = [turn.body() for turn in conversation.turns if turn.body()]
+    return bool(bodies) and all(is_redacted_text(body) for body in bodies)

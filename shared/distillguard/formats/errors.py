@@ -55,3 +55,18 @@ def validate(model: type[M], data: Any, *, prefix: str = "") -> M:
         return model.model_validate(data)
     except ValidationError as error:
         raise schema_rejection(error, prefix) from None
+
+
+class RecordSkipped(RecordRejected):
+    """A well-formed record that is not a request to classify (an audit-log entry, an embedding call): counted
+    apart from the quarantine, which holds only records that are wrong."""
+
+
+class PromptNotLogged(RecordSkipped):
+    """A request whose prompt the log does not carry: the logger redacted it (``prompt_redacted``) or it has no text
+    (``empty_prompt``). Never classified; counted per ``customer_account`` so an operator sees where the product is
+    blind."""
+
+    def __init__(self, reason: str, detail: str, *, customer_account: str) -> None:
+        super().__init__(reason, detail)
+        self.customer_account = customer_account

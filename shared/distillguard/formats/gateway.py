@@ -8,29 +8,25 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from distillguard.formats.chat import ChatMessage, conversation
 from distillguard.formats.common import canonical_record, epoch_to_utc
 from distillguard.formats.errors import validate
+from distillguard.formats.requests import RequestBody, body_conversation
 from distillguard.formats.settings import FormatSettings
-from distillguard.formats.tools import openai_tools
 from distillguard.records import CanonicalRecord
 
 
-class GatewayRequest(BaseModel):
-    """The request body the client sent, in the OpenAI chat-completions shape.
+class GatewayRequest(RequestBody):
+    """The request body the client sent, in any of the shapes ``formats.requests`` reads.
 
-    ``messages``: roles ``system``/``developer``/``user``/``assistant``/``tool``; ``content`` is a string or a list of
-    parts (``{"type": "text", "text": ...}``, ``{"type": "image_url", ...}``); assistant messages may carry
-    ``tool_calls`` (``[{"id", "type": "function", "function": {"name", "arguments": "<json>"}}]``). ``tools``:
-    ``[{"type": "function", "function": {"name", "description", "parameters"}}]``. Other parameters (``tool_choice``,
-    ``temperature``, ...) are accepted and ignored. A legacy completions body (``prompt`` string) is kept as sent.
+    OpenAI chat completions: ``messages`` with roles ``system``/``developer``/``user``/``assistant``/``tool``;
+    ``content`` is a string or a list of parts (``{"type": "text", "text": ...}``, ``{"type": "image_url", ...}``);
+    assistant messages may carry ``tool_calls`` (``[{"id", "type": "function", "function": {"name", "arguments":
+    "<json>"}}]``), or a legacy ``function_call`` answered by a ``function`` message. ``tools``: ``[{"type":
+    "function", "function": {"name", "description", "parameters"}}]``, or legacy ``functions``. Anthropic Messages
+    (``/v1/messages``): ``messages`` plus ``system`` and tools with ``input_schema``. Responses: ``input`` (a string or
+    items) plus ``instructions``. A legacy completions body (``prompt`` string) is kept as sent. Other parameters
+    (``tool_choice``, ``temperature``, ...) are accepted and ignored.
     """
-
-    model_config = ConfigDict(extra="allow")
-
-    messages: list[ChatMessage] | None = None
-    tools: list[Any] | None = None
-    prompt: str | None = None
 
 
 class GatewayUsage(BaseModel):
@@ -83,10 +79,9 @@ def is_gateway(raw: Mapping[str, Any]) -> bool:
 
 
 def parse_gateway(
-    raw: Mapping[str, Any], *, source_key: str, line_number: int, settings: FormatSettings
+    raw: Mapping[str, Any], *, source_key: str, line_number: int, settings: FormatSettings, **_: Any
 ) -> CanonicalRecord:
     record = validate(GatewayLogRecord, raw)
-    request = record.request
     facts = {
         "request_id": record.request_id,
         "timestamp": record.ts,
@@ -101,11 +96,11 @@ def parse_gateway(
         "source_key": source_key,
         "line_number": line_number,
     }
-    if request.messages is None and request.prompt is not None:
-        return canonical_record(source_format="gateway", conversation=None, raw_prompt=request.prompt, facts=facts)
-    chat = conversation(
-        request.messages or [],
-        tools=openai_tools(request.tools, path="request.tools"),
-        path="request.messages",
+    prompt = body_conversation(record.request, path="request")
+    return canonical_record(
+        source_format="gateway",
+        conversation=None if isinstance(prompt, str) else prompt,
+        raw_prompt=prompt if isinstance(prompt, str) else None,
+        facts=facts,
+        max_prompt_chars=settings.max_prompt_chars,
     )
-    return canonical_record(source_format="gateway", conversation=chat, raw_prompt=None, facts=facts)
