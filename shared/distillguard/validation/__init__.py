@@ -1,5 +1,6 @@
-"""The validate stage: every log line is either a canonical record or a quarantined one, with a reason."""
+"""The validate stage: every log line is a canonical record, a quarantined one with a reason, a redacted one (its
+prompt not logged) or a skipped one (not a request)."""
 
-from distillguard.validation.stage import QuarantinedRecord, ValidationReport, ValidationRun
+from distillguard.validation.stage import QuarantinedRecord, ValidationReport, ValidationRun, mostly_redacted_accounts
 
-__all__ = ["QuarantinedRecord", "ValidationReport", "ValidationRun"]
+__all__ = ["QuarantinedRecord", "ValidationReport", "ValidationRun", "mostly_redacted_accounts"]

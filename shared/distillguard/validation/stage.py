@@ -1,6 +1,9 @@
 """Streams log objects line by line into canonical records and quarantined records.
 
-Counts add up by construction: each non-blank line the reader yields ends in exactly one of the two outputs.
+Counts add up by construction: each non-blank line the reader yields ends in exactly one place: a valid record, a
+quarantined one (it is wrong), a redacted one (the log does not carry its prompt: counted per account, never
+classified) or a skipped one (it is not a request to classify, such as an audit-log entry). Objects that hold no
+request logs at all (Bedrock's permission check, its offloaded bodies) are skipped whole, by their key.
 Several objects can share one run, so the expectation suite (a fixed cost per call) judges rows from all the
 objects of a Lambda batch together, a batch of at most `batch_records` rows at a time: memory stays bounded
 whatever the object sizes."""
@@ -8,14 +11,24 @@ whatever the object sizes."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import BinaryIO
 
 from pydantic import BaseModel, Field
 
-from distillguard.formats import FormatSettings, RawLine, RecordRejected, parse_record, read_raw_lines
+from distillguard.formats import (
+    FormatSettings,
+    OffloadedBodies,
+    PromptNotLogged,
+    RawLine,
+    RecordRejected,
+    RecordSkipped,
+    parse_record,
+    read_raw_lines,
+    skipped_object,
+)
 from distillguard.jsonl import JsonlGzWriter
 from distillguard.layout import partition_of
 from distillguard.records import CanonicalRecord
@@ -24,6 +37,9 @@ from distillguard.validation.expectations import RecordExpectations, TimeBounds
 # No LLM API log predates this; a timestamp before it is a unit or parsing error.
 EARLIEST_PLAUSIBLE = datetime(2020, 1, 1, tzinfo=UTC)
 RAW_EXCERPT_CHARS = 2_000
+MAX_ACCOUNT_CHARS = 256
+# An account is reported as mostly redacted when at least this share of its readable records carry no prompt.
+MOSTLY_REDACTED_SHARE = 0.5
 
 
 class QuarantinedRecord(BaseModel):
@@ -39,13 +55,35 @@ class ValidationReport(BaseModel):
     records_in: int
     valid: int
     quarantined: int
-    reasons: dict[str, int]
+    reasons: dict[str, int] = Field(description="quarantine reasons")
     earliest_allowed: datetime
     latest_allowed: datetime
+    redacted: int = Field(default=0, description="records whose prompt the log does not carry; never classified")
+    redacted_reasons: dict[str, int] = Field(default_factory=dict, description="prompt_redacted, empty_prompt")
+    redacted_by_account: dict[str, int] = Field(
+        default_factory=dict, description="redacted records per customer account: where the product is blind"
+    )
+    valid_by_account: dict[str, int] = Field(default_factory=dict, description="valid records per customer account")
+    skipped: int = Field(default=0, description="records that are not requests to classify (audit-log entries, ...)")
+    skipped_reasons: dict[str, int] = Field(default_factory=dict)
+    skipped_object: str | None = Field(default=None, description="why the whole object holds no request logs")
 
     @property
     def adds_up(self) -> bool:
-        return self.records_in == self.valid + self.quarantined
+        return self.records_in == self.valid + self.quarantined + self.redacted + self.skipped
+
+
+def mostly_redacted_accounts(
+    reports: Iterable[ValidationReport], min_share: float = MOSTLY_REDACTED_SHARE
+) -> dict[str, float]:
+    """Accounts at least ``min_share`` of whose records (valid or redacted) carry no prompt, with that share."""
+    redacted: Counter[str] = Counter()
+    valid: Counter[str] = Counter()
+    for report in reports:
+        redacted.update(report.redacted_by_account)
+        valid.update(report.valid_by_account)
+    shares = {account: count / (count + valid[account]) for account, count in redacted.items()}
+    return {account: round(share, 3) for account, share in sorted(shares.items()) if share >= min_share}
 
 
 def time_bounds(source_key: str, last_modified: datetime, tolerance: timedelta) -> TimeBounds:
@@ -66,6 +104,25 @@ class ObjectValidation:
     quarantine_out: JsonlGzWriter
     records_in: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    redacted_reasons: Counter[str] = field(default_factory=Counter)
+    redacted_by_account: Counter[str] = field(default_factory=Counter)
+    valid_by_account: Counter[str] = field(default_factory=Counter)
+    skipped_reasons: Counter[str] = field(default_factory=Counter)
+    skipped_object: str | None = None
+
+    def settle(self, line: RawLine, rejected: RecordRejected) -> None:
+        """Counts a line that will not be classified: redacted, skipped or quarantined."""
+        if isinstance(rejected, PromptNotLogged):
+            self.redacted_reasons[rejected.reason] += 1
+            self.redacted_by_account[rejected.customer_account[:MAX_ACCOUNT_CHARS]] += 1
+        elif isinstance(rejected, RecordSkipped):
+            self.skipped_reasons[rejected.reason] += 1
+        else:
+            self.quarantine(line, rejected.reason, rejected.detail)
+
+    def accept(self, record: CanonicalRecord) -> None:
+        self.valid_by_account[record.customer_account] += 1
+        self.valid_out.write(record)
 
     def quarantine(self, line: RawLine, reason: str, detail: str) -> None:
         self.reasons[reason] += 1
@@ -88,6 +145,13 @@ class ObjectValidation:
             reasons=dict(self.reasons),
             earliest_allowed=self.bounds.earliest,
             latest_allowed=self.bounds.latest,
+            redacted=sum(self.redacted_reasons.values()),
+            redacted_reasons=dict(self.redacted_reasons),
+            redacted_by_account=dict(self.redacted_by_account),
+            valid_by_account=dict(self.valid_by_account),
+            skipped=sum(self.skipped_reasons.values()),
+            skipped_reasons=dict(self.skipped_reasons),
+            skipped_object=self.skipped_object,
         )
 
 
@@ -98,8 +162,15 @@ class ValidationRun:
     tolerance: timedelta
     batch_records: int
     scratch_dir: str | None = None
+    bodies: OffloadedBodies | None = None  # reads Bedrock request bodies offloaded to S3
     _pending: list[tuple[ObjectValidation, RawLine, CanonicalRecord]] = field(default_factory=list)
     _objects: dict[str, ObjectValidation] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Prompts over the suite's size limit are cut to their head and tail rather than quarantined: an attacker
+        # must not be able to pad past the limit to go unclassified.
+        limit = min(self.format_settings.max_prompt_chars, self.expectations.max_prompt_chars)
+        self.format_settings = replace(self.format_settings, max_prompt_chars=limit)
 
     def add_object(self, body: BinaryIO, *, source_key: str, last_modified: datetime) -> None:
         """Streams one object; its well-formed records wait in the shared batch for the expectation suite."""
@@ -110,10 +181,13 @@ class ValidationRun:
             quarantine_out=JsonlGzWriter(self.scratch_dir),
         )
         self._objects[source_key] = state
-        for line, outcome in _parsed_lines(read_raw_lines(body), source_key, self.format_settings):
+        state.skipped_object = skipped_object(source_key)
+        if state.skipped_object is not None:
+            return
+        for line, outcome in _parsed_lines(read_raw_lines(body), source_key, self.format_settings, self.bodies):
             state.records_in += 1
             if isinstance(outcome, RecordRejected):
-                state.quarantine(line, outcome.reason, outcome.detail)
+                state.settle(line, outcome)
                 continue
             self._pending.append((state, line, outcome))
             if len(self._pending) >= self.batch_records:
@@ -137,7 +211,7 @@ class ValidationRun:
             if index in broken:
                 state.quarantine(line, broken[index], f"{record.request_id}: {broken[index]}")
             else:
-                state.valid_out.write(record)
+                state.accept(record)
         self._pending.clear()
 
     def finish(self) -> Iterator[tuple[ValidationReport, JsonlGzWriter, JsonlGzWriter]]:
@@ -155,7 +229,7 @@ class ValidationRun:
 
 
 def _parsed_lines(
-    lines: Iterator[RawLine], source_key: str, settings: FormatSettings
+    lines: Iterator[RawLine], source_key: str, settings: FormatSettings, bodies: OffloadedBodies | None
 ) -> Iterator[tuple[RawLine, CanonicalRecord | RecordRejected]]:
     seen_request_ids: set[str] = set()
     for line in lines:
@@ -164,7 +238,9 @@ def _parsed_lines(
             continue
         assert line.data is not None
         try:
-            record = parse_record(line.data, source_key=source_key, line_number=line.line_number, settings=settings)
+            record = parse_record(
+                line.data, source_key=source_key, line_number=line.line_number, settings=settings, bodies=bodies
+            )
         except RecordRejected as rejected:
             yield line, rejected
             continue
