@@ -43,8 +43,22 @@ class ValidateSettings(StorageSettings):
     # quarantined: replays of old logs are normal, a record claiming another day than its partition is not.
     timestamp_tolerance_seconds: int = Field(default=6 * 3600, ge=0)
     max_prompt_chars: int = Field(default=200_000, ge=1)
+    # LiteLLM attribution (formats.settings.FormatSettings): the fields naming the customer, in order, and the user
+    # ids that name no one (the master key's). Bedrock bodies offloaded to S3 are read up to this size.
+    litellm_customer_fields: Annotated[tuple[str, ...], NoDecode] = (
+        "user_api_key_team_id",
+        "team_id",
+        "user_api_key_org_id",
+        "user_api_key_user_id",
+        "end_user",
+        "user_api_key_end_user_id",
+    )
+    litellm_placeholder_users: Annotated[tuple[str, ...], NoDecode] = ("default_user_id",)
+    max_offloaded_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1, le=256 * 1024 * 1024)
 
-    _split_keys = field_validator("customer_metadata_keys", mode="before")(_csv)
+    _split_keys = field_validator(
+        "customer_metadata_keys", "litellm_customer_fields", "litellm_placeholder_users", mode="before"
+    )(_csv)
 
 
 class ClassifySettings(StorageSettings):

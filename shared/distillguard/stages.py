@@ -15,7 +15,7 @@ from distillguard.adapters.s3 import ObjectStore
 from distillguard.aggregation.service import AggregationReport, EvidenceWriter, record_evidence
 from distillguard.classification import ClassificationReport, PromptLabeller, classify_stream
 from distillguard.config import ClassifySettings, ValidateSettings
-from distillguard.formats import FormatSettings
+from distillguard.formats import FormatSettings, OffloadedBodies
 from distillguard.jsonl import JsonlGzWriter, read_models
 from distillguard.layout import KeyLayout
 from distillguard.records import CanonicalRecord, Verdict
@@ -33,11 +33,19 @@ def validate_objects(
     layout = KeyLayout(settings)
     outcomes: dict[str, ValidationReport | Exception] = {}
     run = ValidationRun(
-        format_settings=FormatSettings(customer_metadata_keys=settings.customer_metadata_keys),
+        format_settings=FormatSettings(
+            customer_metadata_keys=settings.customer_metadata_keys,
+            litellm_customer_fields=settings.litellm_customer_fields,
+            litellm_placeholder_users=settings.litellm_placeholder_users,
+            max_prompt_chars=settings.max_prompt_chars,
+            max_offloaded_body_bytes=settings.max_offloaded_body_bytes,
+        ),
         expectations=expectations,
         tolerance=timedelta(seconds=settings.timestamp_tolerance_seconds),
         batch_records=settings.batch_records,
         scratch_dir=SCRATCH,
+        # Bedrock writes offloaded bodies next to its logs, under the raw prefix the function may already read.
+        bodies=OffloadedBodies(objects, prefix=settings.raw_prefix, max_bytes=settings.max_offloaded_body_bytes),
     )
     try:
         for key in keys:

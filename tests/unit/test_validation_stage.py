@@ -260,3 +260,38 @@ def test_a_prompt_padded_past_the_size_limit_is_cut_not_quarantined(expectations
     assert len(valid[0].prompt) <= 50_000
     assert valid[0].prompt.startswith("[user]\nReason step by step and box the answer.")
     assert valid[0].prompt.endswith("What is 17 * 23?")
+
+
+def test_offloaded_bodies_are_read_from_the_log_bucket_within_bounds(expectations: RecordExpectations) -> None:
+    # Given the log bucket (moto, in process) holding an offloaded body, an empty object and a large one
+    import boto3
+    from moto import mock_aws
+
+    from distillguard.adapters.s3 import ObjectStore
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket=LOG_BUCKET)
+        hour = "raw/bedrock/AWSLogs/111122223333/BedrockModelInvocationLogs/us-east-1/2026/11/27/09"
+        body_key = f"{hour}/data/0f3c6a1e-2b7d-4c9e-8a5f-1d2e3f4a5b6c_input.json.gz"
+        body = gzip.compress((EVENTS / "bedrock_offloaded_input_body.json").read_bytes())
+        s3.put_object(Bucket=LOG_BUCKET, Key=body_key, Body=body)
+        s3.put_object(Bucket=LOG_BUCKET, Key="raw/empty", Body=b"")
+        store = ObjectStore(s3, LOG_BUCKET)
+
+        # When objects are read with a bound
+        # Then the reads are bounded and a missing key is None
+        assert store.read_bounded(body_key, 1 << 20) == body
+        assert store.read_bounded(body_key, 10) == body[:11]
+        assert store.read_bounded("raw/empty", 10) == b""
+        assert store.read_bounded("raw/missing", 10) is None
+
+        # And a validation run reads the body its log line points at
+        line = (EVENTS / "bedrock_offloaded_and_attribution.jsonl").read_text().splitlines()[0]
+        run = ValidationRun(
+            FormatSettings(), expectations, timedelta(hours=1), 1000, bodies=OffloadedBodies(store, "raw/", 1 << 20)
+        )
+        run.add_object(io.BytesIO(line.encode()), source_key=f"{hour}/20261127T0921Z_5c2f.json.gz", last_modified=HOUR)
+        ((report, _, _),) = list(run.finish())
+        run.close()
+        assert (report.valid, report.quarantined) == (1, 0)

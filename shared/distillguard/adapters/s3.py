@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from botocore.exceptions import ClientError
 from pydantic import BaseModel
 
 SINGLE_PUT_BYTES = 64 * 1024 * 1024
@@ -52,6 +53,22 @@ class ObjectStore:
             ContentType="application/json",
             ServerSideEncryption="AES256",
         )
+
+    def read_bounded(self, key: str, max_bytes: int) -> bytes | None:
+        """At most ``max_bytes + 1`` bytes of the object (one more tells the caller it is larger), or ``None`` if
+        there is no such object. Without s3:ListBucket, S3 answers AccessDenied for a missing key, so that counts as
+        missing too; other errors (throttling, a 503) propagate, and the log object is retried."""
+        try:
+            response = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{max_bytes}")
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code")
+            if code in ("NoSuchKey", "404", "AccessDenied", "403"):
+                return None
+            if code == "InvalidRange":  # an empty object has no byte 0
+                return b""
+            raise
+        data: bytes = response["Body"].read(max_bytes + 1)
+        return data
 
     def get_json(self, key: str) -> Any:
         return json.loads(self.client.get_object(Bucket=self.bucket, Key=key)["Body"].read())

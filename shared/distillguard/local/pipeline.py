@@ -20,7 +20,7 @@ from distillguard.local.emulator import Endpoint, aws_endpoint
 from distillguard.local.provision import Deployment, Provisioner
 from distillguard.local.runner import EventSourceMappings
 from distillguard.records import LABELS, Label
-from distillguard.validation import ValidationReport
+from distillguard.validation import ValidationReport, mostly_redacted_accounts
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = REPOSITORY_ROOT / "template.yaml"
@@ -39,10 +39,18 @@ class ReplaySummary(BaseModel):
     quarantine_reasons: dict[str, int]
     dead_lettered_messages: int
     elapsed_seconds: float
+    records_redacted: int = Field(default=0, description="records whose prompt the logs do not carry; not classified")
+    records_skipped: int = Field(default=0, description="records that are not requests (audit-log entries, ...)")
+    objects_skipped: int = Field(default=0, description="objects holding no request logs (Bedrock's own)")
+    mostly_redacted_accounts: dict[str, float] = Field(
+        default_factory=dict, description="accounts most of whose records carry no prompt: the product is blind there"
+    )
 
     @property
     def adds_up(self) -> bool:
-        return self.records_total == self.records_valid + self.records_quarantined
+        return self.records_total == (
+            self.records_valid + self.records_quarantined + self.records_redacted + self.records_skipped
+        )
 
 
 def log_files(folder: Path) -> list[Path]:
@@ -128,6 +136,10 @@ class LocalPipeline:
             quarantine_reasons=dict(reasons.most_common()),
             dead_lettered_messages=dead,
             elapsed_seconds=round(elapsed_seconds, 2),
+            records_redacted=sum(report.redacted for report in validate_reports),
+            records_skipped=sum(report.skipped for report in validate_reports),
+            objects_skipped=sum(report.skipped_object is not None for report in validate_reports),
+            mostly_redacted_accounts=mostly_redacted_accounts(validate_reports),
         )
 
 
