@@ -127,10 +127,11 @@ def parse_bedrock(
     log = validate(BedrockInvocationLog, raw)
     metadata = log.requestMetadata or {}
     arn = log.identity.arn if log.identity else None
+    customer = _customer(metadata, arn, settings)
     facts = {
         "request_id": log.requestId,
         "timestamp": log.timestamp,
-        "customer_account": _customer(metadata, arn, settings),
+        "customer_account": customer,
         "api_key_id": _principal(arn),
         "source_ip": _text(metadata.get("source_ip")),
         "user_agent": _text(metadata.get("user_agent")),
@@ -141,7 +142,7 @@ def parse_bedrock(
         "source_key": source_key,
         "line_number": line_number,
     }
-    body = _body(log.input, bodies, customer=facts["customer_account"])
+    body = _body(log.input, bodies, customer=customer)
     raw_prompt = body.prompt if body.prompt is not None else body.inputText
     if body.messages is None and body.message is None and raw_prompt is None:
         raise RecordRejected("unsupported_body", f"no messages or prompt in {_BODY} (operation {log.operation})")

@@ -154,10 +154,11 @@ def parse_litellm(
     if call_type not in known:
         raise RecordRejected("unsupported_call_type", f"call_type {call_type[:40]!r} is not one DistillGuard reads")
     metadata = payload.metadata or LiteLLMMetadata()
-    facts = {
+    customer = _customer(raw, settings)
+    facts: dict[str, Any] = {
         "request_id": payload.id,
         "timestamp": payload.startTime,
-        "customer_account": _customer(raw, settings),
+        "customer_account": customer,
         "api_key_id": metadata.user_api_key_hash or metadata.user_api_key_alias,
         "source_ip": payload.requester_ip_address or metadata.requester_ip_address,
         "user_agent": payload.user_agent or metadata.user_agent,
@@ -171,9 +172,7 @@ def parse_litellm(
     messages = payload.messages
     if messages is None or messages == {} or _redacted(messages):
         why = "the payload carries no messages" if messages is None or messages == {} else "the messages were redacted"
-        raise PromptNotLogged(
-            "prompt_redacted", f"{why} (LiteLLM message logging is off)", customer_account=facts["customer_account"]
-        )
+        raise PromptNotLogged("prompt_redacted", f"{why} (LiteLLM message logging is off)", customer_account=customer)
     parameters = payload.model_parameters or {}
     if call_type in PASS_THROUGH_CALL_TYPES:
         prompt = _pass_through(messages, facts)
@@ -263,7 +262,8 @@ def _redacted(messages: Any) -> bool:
 
 
 def _customer(raw: Mapping[str, Any], settings: FormatSettings) -> str:
-    metadata = raw.get("metadata") if isinstance(raw.get("metadata"), Mapping) else {}
+    found = raw.get("metadata")
+    metadata: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     placeholder = None
     for field in settings.litellm_customer_fields:
         value = _text(metadata.get(field)) or _text(raw.get(field))
