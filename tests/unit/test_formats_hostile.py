@@ -35,7 +35,20 @@ def _samples() -> list[dict[str, Any]]:
     return [*bedrock, *gateway, json.loads((EVENTS / "litellm_payload.json").read_text())]
 
 
-SAMPLES = _samples()
+def _more_samples() -> list[dict[str, Any]]:
+    """The other real shapes: Responses, pass-through, redacted and master-key LiteLLM payloads, Bedrock records
+    with offloaded or missing bodies, gateway lines with legacy, Responses and Anthropic bodies."""
+    names = ("litellm_responses.json", "litellm_pass_through_anthropic.json", "litellm_redacted.json")
+    litellm = [json.loads((EVENTS / name).read_text()) for name in (*names, "litellm_master_key.json")]
+    lines = [
+        json.loads(line)
+        for name in ("bedrock_offloaded_and_attribution.jsonl", "gateway_request_shapes.jsonl")
+        for line in (EVENTS / name).read_text().splitlines()
+    ]
+    return [*litellm, *lines]
+
+
+SAMPLES = _samples() + _more_samples()
 FIELD_PATHS = [
     ("timestamp",),
     ("requestId",),
@@ -57,6 +70,16 @@ FIELD_PATHS = [
     ("startTime",),
     ("model_parameters",),
     ("prompt_tokens",),
+    ("input", "inputBodyS3Path"),
+    ("request", "input"),
+    ("request", "instructions"),
+    ("request", "functions"),
+    ("request", "system"),
+    ("model_parameters", "instructions"),
+    ("model_parameters", "functions"),
+    ("call_type",),
+    ("end_user",),
+    ("user_agent",),
 ]
 
 
