@@ -59,6 +59,8 @@ class Verdict(RequestFacts):
     """The classifier's judgement of one request."""
 
     template_fingerprint: str
+    # How the first user turn opens (formats.opening): names a scaffold whose filled-in lines vary.
+    opening_fingerprint: str | None = None
     label: Label
     scores: dict[Label, float]
     model_version: str

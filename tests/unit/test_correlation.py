@@ -186,16 +186,18 @@ def test_findings_are_valid_ocsf_detection_findings_without_prompt_text_or_keys(
     traffic = Traffic()
     traffic.hydra(8)
     run = run_all(traffic)
+    hydra = {f"hydra-{i:03d}" for i in range(8)}
     for entry in run.publisher.messages:
         finding = DetectionFinding.model_validate_json(entry.message)
         assert finding.class_uid == 2004 and finding.finding_info.uid.startswith("dg-")
         assert finding.type_uid == 200400 + finding.activity_id
-        assert {r.uid for r in finding.resources or []} == {f"hydra-{i:03d}" for i in range(8)}
+        assert {r.uid for r in finding.resources or []} <= hydra
         assert finding.finding_info.attacks and finding.finding_info.attacks[0].technique
         assert finding.finding_info.first_seen_time is not None and finding.time >= finding.finding_info.first_seen_time
         assert entry.attributes["severity"]["StringValue"] in {"medium", "high", "critical"}
         assert "hydra-template" not in entry.message or "fingerprint" in entry.message
         assert "python-httpx" in entry.message  # user agents are evidence; prompt text never reaches a finding
+    assert {r.uid for r in finding.resources or []} == hydra  # the latest revision names every member
 
 
 def test_a_group_needs_two_coordination_signals_when_configured_so() -> None:

@@ -9,6 +9,7 @@ from typing import Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from distillguard.formats.opening import opening_fingerprint
 from distillguard.jsonl import JsonlGzWriter
 from distillguard.records import LABELS, CanonicalRecord, Label, Verdict
 
@@ -52,6 +53,7 @@ def verdicts_for(records: Sequence[CanonicalRecord], labeller: PromptLabeller, b
     return [
         Verdict(
             **record.model_dump(exclude={"prompt"}),
+            opening_fingerprint=opening_fingerprint(record.prompt),
             label=prediction.label,
             scores={label: float(prediction.scores[label]) for label in LABELS},
             model_version=labeller.version,

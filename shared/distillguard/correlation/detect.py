@@ -33,6 +33,11 @@ from distillguard.records import SUSPICIOUS_LABELS, Label
 
 BUCKET_MINUTES = 5
 MAX_BUCKETS_PER_HOUR = 4
+MIN_SHARED_BUCKETS = 2
+MAX_SCAFFOLDS = 16
+MIN_BURST_ACCOUNTS = 4
+MIN_SHARED_BUCKET_SHARE = 0.5
+TIMING_KINDS = frozenset({"template+timing", "network+timing"})
 BURST_WINDOW_MINUTES = 5
 BURST_MIN_MEMBERS = 5
 BURST_MIN_SHARE = 0.6
@@ -80,6 +85,7 @@ class Detection:
     user_agents: dict[str, int]
     models: dict[str, int]
     new_models: tuple[str, ...]
+    scaffolds: frozenset[str]
     first_seen: datetime
     last_seen: datetime
     member_evidence: dict[str, str] = field(default_factory=dict, compare=False)
@@ -153,15 +159,38 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
 
 
 def _linked_groups(candidates: Sequence[AccountProfile], pure_templates: set[str]):
-    """Connected groups of candidate accounts, and per account the kinds of key that link it to others."""
+    """Connected groups of candidate accounts, and per account the kinds of key that link it to others.
+
+    A timing key (a 5-minute bucket) is a burst when at least `MIN_BURST_ACCOUNTS` accounts share it; it links
+    an account only if the account takes part in at least `MIN_SHARED_BUCKETS` bursts and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members
+    meet in every burst and are quiet in between; an account with its own rhythm crosses a burst by chance."""
     holders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for profile in candidates:
         for kind, keys in _link_keys(profile, pure_templates).items():
             for key in keys:
                 holders[(kind, key)].append(profile.account)
+    shared_buckets: dict[str, set[str]] = defaultdict(set)
+    active_buckets = {p.account: {m // BUCKET_MINUTES for m in p.minutes} for p in candidates}
+    for (kind, key), accounts in holders.items():
+        if kind in TIMING_KINDS and len(accounts) >= MIN_BURST_ACCOUNTS:
+            for account in accounts:
+                shared_buckets[account].add(key.rsplit("|", 1)[1])
+    big_burst_buckets = {
+        key.rsplit("|", 1)[1]
+        for (kind, key), accounts in holders.items()
+        if kind in TIMING_KINDS and len(accounts) >= 2 * MIN_BURST_ACCOUNTS
+    }
+    in_step = {
+        account
+        for account, buckets in shared_buckets.items()
+        if (len(buckets) >= MIN_SHARED_BUCKETS or buckets & big_burst_buckets)
+        and len(buckets) >= MIN_SHARED_BUCKET_SHARE * len(active_buckets[account])
+    }
     union = _UnionFind()
     link_kinds: dict[str, set[str]] = defaultdict(set)
     for (kind, _), accounts in holders.items():
+        if kind in TIMING_KINDS:
+            accounts = [a for a in accounts if a in in_step] if len(accounts) >= MIN_BURST_ACCOUNTS else []
         if len(accounts) < 2:
             continue
         for account in accounts:
@@ -206,17 +235,29 @@ def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int]:
 
 def _group_signals(
     members: Sequence[AccountProfile], pure_templates: set[str], fresh_models: set[str]
-) -> dict[Signal, float]:
+) -> tuple[dict[Signal, float], set[str]]:
+    """The coordination signals a group shows, and the scaffolds (harvesting templates) its members share."""
     suspicious = sum(profile.suspicious for profile in members) or 1
     template_accounts: Counter[str] = Counter()
     network_accounts: Counter[str] = Counter()
     for profile in members:
         template_accounts.update(fp for fp in profile.suspicious_fingerprints if fp in pure_templates)
         network_accounts.update(set(profile.networks))
-    shared_templates = {fp for fp, count in template_accounts.items() if count >= 3}
-    in_shared_templates = sum(
-        count for profile in members for fp, count in profile.suspicious_fingerprints.items() if fp in shared_templates
-    )
+    # A scaffold is shared when several members use it: two in a small group, a tenth of a large one.
+    sharing = max(2, len(members) // 10)
+    shared_templates = {fp for fp, count in template_accounts.items() if count >= sharing}
+    # Per kind of fingerprint (whole skeleton, opening words), the share of fingerprinted harvesting requests
+    # that use a shared scaffold; the stronger kind counts.
+    in_shared: Counter[bool] = Counter()
+    fingerprinted: Counter[bool] = Counter()
+    for profile in members:
+        for fp, count in profile.suspicious_fingerprints.items():
+            if fp in pure_templates:
+                opening = fp.startswith("o")
+                fingerprinted[opening] += count
+                if fp in shared_templates:
+                    in_shared[opening] += count
+    template_share = max((in_shared[kind] / fingerprinted[kind] for kind in fingerprinted), default=0.0)
     shared_networks = {net for net, count in network_accounts.items() if count >= 2}
     on_shared_networks = sum(1 for profile in members if shared_networks & set(profile.networks))
     synchrony, burst_hours = _synchrony(members)
@@ -226,7 +267,6 @@ def _group_signals(
         count for profile in members for model, count in profile.suspicious_models.items() if model in fresh_models
     )
     signals: dict[Signal, float] = {}
-    template_share = in_shared_templates / suspicious
     if template_share >= 0.5:
         signals["shared_templates"] = round(template_share, 3)
     network_share = on_shared_networks / len(members)
@@ -238,13 +278,13 @@ def _group_signals(
         signals["toolset_churn"] = round(toolsets / agentic, 3)
     if on_new_models / suspicious >= 0.25:
         signals["model_pivot"] = round(on_new_models / suspicious, 3)
-    return signals
+    return signals, shared_templates
 
 
 def _detection(
     kind: DetectionKind,
     members: Sequence[AccountProfile],
-    signals: dict[Signal, float],
+    signals: tuple[dict[Signal, float], set[str]],
     fresh_models: set[str],
     member_evidence: dict[str, str],
 ) -> Detection:
@@ -266,7 +306,8 @@ def _detection(
         kind=kind,
         members=frozenset(profile.account for profile in members),
         category=category,
-        signals=signals,
+        signals=signals[0],
+        scaffolds=frozenset(sorted(signals[1])[:MAX_SCAFFOLDS]),
         suspicious=sum(by_label[label] for label in SUSPICIOUS_LABELS),
         prompts=sum(profile.prompts for profile in members),
         by_label=dict(by_label),
@@ -336,7 +377,7 @@ def detect(
         if suspicious < rules.cluster_min_suspicious or suspicious / prompts < rules.cluster_min_share:
             continue
         signals = _group_signals(members, pure_templates, fresh_models)
-        if len(signals) < rules.cluster_min_signals:
+        if len(signals[0]) < rules.cluster_min_signals:
             continue
         reasons = {p.account: r for p in members if (r := _member_reason(p, link_kinds[p.account], rules))}
         kept = [p for p in members if p.account in reasons]

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from distillguard.records import LABELS, SUSPICIOUS_LABELS, Label, Verdict
 
 HOUR = timedelta(hours=1)
-TOP_FINGERPRINTS = 8
+TOP_FINGERPRINTS = 12
 TOP_VALUES = 4
 TOP_TOOLSETS = 16
 SAMPLE_REQUESTS = 3
@@ -99,11 +99,14 @@ class _Builder:
             evidence.score_sums[label] += verdict.scores.get(label, 0.0)
         model = verdict.model or "unknown"
         self.models[model] += 1
-        self.fingerprints[verdict.template_fingerprint] += 1
+        fingerprints = [verdict.template_fingerprint]
+        if verdict.opening_fingerprint:
+            fingerprints.append(verdict.opening_fingerprint)
+        self.fingerprints.update(fingerprints)
         timestamp = verdict.timestamp
         if verdict.label not in SUSPICIOUS_LABELS:
             return
-        self.suspicious_fingerprints[verdict.template_fingerprint] += 1
+        self.suspicious_fingerprints.update(fingerprints)
         self.suspicious_models[model] += 1
         if prefix := network_prefix(verdict.source_ip):
             self.networks[prefix] += 1
@@ -121,7 +124,7 @@ class _Builder:
         evidence = self.evidence
         evidence.score_sums = {label: round(value, 4) for label, value in evidence.score_sums.items()}
         evidence.models = top(self.models, TOP_VALUES)
-        evidence.fingerprints = top(self.fingerprints, TOP_VALUES)
+        evidence.fingerprints = top(self.fingerprints, TOP_FINGERPRINTS)
         evidence.suspicious_fingerprints = top(self.suspicious_fingerprints, TOP_FINGERPRINTS)
         evidence.suspicious_models = top(self.suspicious_models, TOP_VALUES)
         evidence.networks = top(self.networks, TOP_VALUES)

@@ -8,6 +8,7 @@ after `renotify_hours` of event time with changes, and when it closes."""
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Literal
@@ -19,7 +20,7 @@ from distillguard.records import Label
 
 Activity = Literal["create", "update", "close"]
 Status = Literal["open", "closed"]
-MEMBER_GROWTH_STEP = 1.5
+MEMBER_GROWTH_STEP = 1.2
 MEMBER_GROWTH_MIN = 3
 
 
@@ -42,6 +43,7 @@ class IncidentEvidence(BaseModel):
     user_agents: dict[str, int] = {}
     models: dict[str, int] = {}
     new_models: list[str] = []
+    scaffolds: list[str] = Field(default_factory=list, description="harvesting templates the members share")
 
 
 class Publication(BaseModel):
@@ -112,20 +114,49 @@ def _evidence(detection: Detection) -> IncidentEvidence:
         user_agents=detection.user_agents,
         models=detection.models,
         new_models=list(detection.new_models),
+        scaffolds=sorted(detection.scaffolds),
+    )
+
+
+def _sum(first: Mapping[str, int], second: Mapping[str, int]) -> dict[str, int]:
+    return dict(Counter(first) + Counter(second))
+
+
+def _combined(first: IncidentEvidence, second: IncidentEvidence) -> IncidentEvidence:
+    """Two groups' evidence from the same hour, as one."""
+    return IncidentEvidence(
+        signals={**first.signals, **second.signals},
+        suspicious=first.suspicious + second.suspicious,
+        prompts=first.prompts + second.prompts,
+        by_label=_sum(first.by_label, second.by_label),
+        templates=dict(Counter(_sum(first.templates, second.templates)).most_common(8)),
+        networks=dict(Counter(_sum(first.networks, second.networks)).most_common(8)),
+        user_agents=dict(Counter(_sum(first.user_agents, second.user_agents)).most_common(4)),
+        models=dict(Counter(_sum(first.models, second.models)).most_common(6)),
+        new_models=sorted(set(first.new_models) | set(second.new_models)),
+        scaffolds=sorted(set(first.scaffolds) | set(second.scaffolds)),
     )
 
 
 def _absorb(incident: Incident, detection: Detection, hour_end: datetime) -> None:
+    """Adds a detection to an incident; a second group in the same hour adds to that hour's evidence."""
     incident.members |= detection.members
     for account, reason in detection.member_evidence.items():
         incident.member_reasons.setdefault(account, reason[:MAX_REASON_CHARS])
-    incident.evidence = _evidence(detection)
+    fresh = _evidence(detection)
+    same_hour = incident.updated_at == hour_end and incident.revision > 0 and incident.evidence.prompts
+    incident.evidence = _combined(incident.evidence, fresh) if same_hour else fresh
     incident.first_seen = min(incident.first_seen, detection.first_seen)
     incident.last_seen = max(incident.last_seen, detection.last_seen)
     incident.updated_at = hour_end
     if detection.kind == "cluster":
         incident.kind = "cluster"
     incident.category = detection.category
+
+
+def _fingerprint(incident: Incident) -> tuple[object, ...]:
+    """What a revision is about: members, severity, signals and status."""
+    return (len(incident.members), incident.severity_id, tuple(sorted(incident.evidence.signals)), incident.status)
 
 
 def _should_notify(incident: Incident, rules: NotificationRules) -> bool:
@@ -141,6 +172,19 @@ def _should_notify(incident: Incident, rules: NotificationRules) -> bool:
     return waited and incident.revision > published.revision
 
 
+def _born_together(detection: Detection, incidents: Mapping[str, Incident], hour_end: datetime) -> list[str]:
+    """An incident opened this same hour with the same category and a shared scaffold: a campaign first seen as
+    several groups (its egress networks not yet linked by a second burst) opens one incident, not several."""
+    return [
+        uid
+        for uid, incident in sorted(incidents.items())
+        if incident.created_at == hour_end
+        and incident.status == "open"
+        and incident.category == detection.category
+        and detection.scaffolds & set(incident.evidence.scaffolds)
+    ][:1]
+
+
 def reconcile(
     detections: Sequence[Detection],
     open_incidents: Mapping[str, Incident],
@@ -151,11 +195,14 @@ def reconcile(
     incidents = {uid: incident.model_copy(deep=True) for uid, incident in open_incidents.items()}
     owner: dict[str, str] = {account: uid for uid, incident in incidents.items() for account in incident.members}
     changed: set[str] = set()
+    before = {uid: _fingerprint(incident) for uid, incident in incidents.items()}
     for detection in sorted(detections, key=lambda d: (min(d.members), d.kind)):
         touched = sorted(
             {owner[account] for account in detection.members if account in owner},
             key=lambda uid: (incidents[uid].created_at, uid),
         )
+        if not touched:
+            touched = _born_together(detection, incidents, hour_end)
         if not touched:
             uid = incident_uid(detection, hour_end)
             incident = incidents[uid] = Incident(
@@ -177,14 +224,10 @@ def reconcile(
                     incident.member_reasons.setdefault(account, reason)
                 incident.first_seen = min(incident.first_seen, other.first_seen)
                 other.status, other.merged_into, other.updated_at = "closed", incident.uid, hour_end
-                other.revision += 1
                 changed.add(other_uid)
-        before = (len(incident.members), incident.severity_id, dict(incident.evidence.signals))
         _absorb(incident, detection, hour_end)
         incident.severity_id = max(incident.severity_id, severity_id(incident))
         incident.confidence = confidence(incident)
-        if incident.revision == 0 or before != (len(incident.members), incident.severity_id, incident.evidence.signals):
-            incident.revision += 1
         changed.add(incident.uid)
         for account in incident.members:
             owner[account] = incident.uid
@@ -192,8 +235,10 @@ def reconcile(
         idle = hour_end - incident.updated_at >= timedelta(hours=rules.idle_close_hours)
         if incident.status == "open" and uid not in changed and idle:
             incident.status, incident.updated_at = "closed", hour_end
-            incident.revision += 1
             changed.add(uid)
+    for uid in changed:  # one revision per incident and hour, whatever number of groups touched it
+        if _fingerprint(incidents[uid]) != before.get(uid):
+            incidents[uid].revision += 1
     notifications: list[Notification] = []
     for uid in sorted(changed, key=lambda uid: (incidents[uid].created_at, uid)):
         incident = incidents[uid]
