@@ -161,9 +161,10 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
 def _linked_groups(candidates: Sequence[AccountProfile], pure_templates: set[str]):
     """Connected groups of candidate accounts, and per account the kinds of key that link it to others.
 
-    A timing key (a 5-minute bucket) is a burst when at least `MIN_BURST_ACCOUNTS` accounts share it; it links
-    an account only if the account takes part in at least `MIN_SHARED_BUCKETS` bursts and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members
-    meet in every burst and are quiet in between; an account with its own rhythm crosses a burst by chance."""
+    A timing key (a 5-minute bucket) is a burst when at least `MIN_BURST_ACCOUNTS` accounts share it. It links
+    an account only if the account takes part in at least `MIN_SHARED_BUCKETS` bursts (or one twice that size)
+    and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members meet in every burst and
+    are quiet in between; an account with its own rhythm crosses a burst by chance."""
     holders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for profile in candidates:
         for kind, keys in _link_keys(profile, pure_templates).items():
