@@ -6,10 +6,11 @@ Why this shape (see the README's "How clusters are found"):
   classifier) can be linked: a company behind one NAT shares a /24 and a system prompt but sends ordinary
   prompts, so it never enters the graph.
 - Links need two signals at once. Accounts are joined through composite keys seen in their suspicious
-  requests, each pairing two kinds of evidence: (template, network), (template, 5-minute bucket), (network,
-  5-minute bucket) and (network, agentic). Templates count only when harvesting across all accounts (an app's
-  system prompt is not a scaffold). Sharing one /24, or one template, never links anyone: two campaigns that
-  happen to use the same public scaffold from different networks at different times stay apart.
+  requests, each pairing two kinds of evidence: (template, network), (template, 5-minute burst), (network,
+  5-minute burst), (network, agentic) and (template, toolset churn). Templates count only when harvesting
+  across all accounts (an app's system prompt is not a scaffold); a burst only when several accounts share it
+  and it is most of each one's activity. Sharing one /24, or one template, never links anyone: two campaigns
+  that use the same public scaffold from different networks at different times stay apart.
 - A group must show coordination. A connected group is flagged only when, besides harvesting content, it shows
   at least `cluster_min_signals` of: shared templates (a few scaffolds over many problems), shared egress
   networks, synchronised bursts (members firing in the same minutes and quiet outside them), toolset churn
@@ -34,6 +35,7 @@ from distillguard.records import SUSPICIOUS_LABELS, Label
 BUCKET_MINUTES = 5
 MAX_BUCKETS_PER_HOUR = 4
 MIN_SHARED_BUCKETS = 2
+CHURN_SHARE = 0.8
 MAX_SCAFFOLDS = 16
 MIN_BURST_ACCOUNTS = 4
 MIN_SHARED_BUCKET_SHARE = 0.5
@@ -150,7 +152,11 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
     # Network + agentic links a swarm that rotates through synthetic toolsets; for chain-of-thought a shared
     # /24 alone is everyday (privacy relays, campuses), so that pairing is not a link.
     categories = ["agentic_extraction"] if profile.by_label["agentic_extraction"] else []
+    agentic = profile.by_label["agentic_extraction"]
+    churning = agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
     return {
+        # Bedrock logs carry no source address: a swarm there shows only its scaffold and its toolset churn.
+        "template+churn": {f"{t}|churn" for t in templates} if churning else set(),
         "template+network": {f"{t}|{n}" for t in templates for n in networks},
         "template+timing": {f"{t}|{b}" for t in templates for b in buckets},
         "network+timing": {f"{n}|{b}" for n in networks for b in buckets},
@@ -326,7 +332,7 @@ def _detection(
 def _member_reason(profile: AccountProfile, kinds: set[str], rules: DetectionRules) -> str | None:
     """Why an account of a flagged group is itself a member, or None when its link is too thin to name it:
     a template-based link, two kinds of link, or a strongly harvesting account with any link."""
-    template_linked = bool(kinds & {"template+network", "template+timing"})
+    template_linked = bool(kinds & {"template+network", "template+timing", "template+churn"})
     strong = profile.suspicious >= rules.member_strong_suspicious and profile.share >= 0.5
     if not (template_linked or len(kinds) >= 2 or (strong and kinds)):
         return None
