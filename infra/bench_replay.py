@@ -1,4 +1,4 @@
-"""Times `distillguard replay` over simulated traffic: python -m infra.bench_replay --records 12000."""
+"""Times `distillguard replay` over simulated traffic: python -m infra.bench_replay --scale small."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from pathlib import Path
 from distillguard.cli import main as distillguard
 
 
-def run(records: int, seed: int) -> dict[str, object]:
+def run(scale: str, seed: int) -> dict[str, object]:
     from distillguard.simulate import simulate
 
     with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
         logs = Path(scratch) / "logs"
-        truth = simulate(logs, seed=seed, n_records=records)
+        truth = simulate(logs, seed=seed, scale=scale)
         started = time.perf_counter()
         code = distillguard(
             ["replay", str(logs), "--alerts-out", f"{scratch}/alerts.jsonl", "--summary-out", f"{scratch}/summary.json"]
@@ -41,10 +41,10 @@ def run(records: int, seed: int) -> dict[str, object]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--records", type=int, default=12_000)
+    parser.add_argument("--scale", choices=("tiny", "small", "full"), default="small")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    print(json.dumps(run(args.records, args.seed), indent=2))
+    print(json.dumps(run(args.scale, args.seed), indent=2))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 DEMO_SEED = 7
-DEMO_RECORDS = 4_000
 CLASSIFY_CHUNK = 4_096
 
 
@@ -25,7 +24,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="run the pipeline end to end on the embedded emulator and print findings")
     demo.add_argument("--logs", type=Path, help="a folder of log files to drop (default: simulated sample logs)")
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
-    demo.add_argument("--records", type=int, default=DEMO_RECORDS)
 
     replay = commands.add_parser("replay", help="drop a folder of log files through the pipeline")
     replay.add_argument("path", type=Path)
@@ -55,8 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate = commands.add_parser("simulate", help="write realistic traffic with ground truth")
     simulate.add_argument("--out", type=Path, required=True)
     simulate.add_argument("--seed", type=int, default=0)
-    simulate.add_argument("--records", type=int, default=12_000)
-    simulate.add_argument("--hours", type=int, default=6)
+    simulate.add_argument("--scale", choices=("tiny", "small", "full"), default="small")
 
     args = parser.parse_args(argv)
     handlers = {"demo": _demo, "replay": _replay, "evaluate": _evaluate, "classify": _classify, "simulate": _simulate}
@@ -66,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from distillguard.simulate import simulate
 
-    truth = simulate(args.out, seed=args.seed, n_records=args.records, hours=args.hours)
+    truth = simulate(args.out, seed=args.seed, scale=args.scale)
     attackers = sorted(truth.attackers)
     print(f"wrote {truth.n_records} records ({truth.n_broken} deliberately broken) to {args.out}")
     print(f"{len(truth.accounts)} accounts, {len(attackers)} attackers: {', '.join(attackers)}")
@@ -83,7 +80,7 @@ def _demo(args: argparse.Namespace) -> int:
             from distillguard.simulate import simulate
 
             logs = Path(scratch) / "logs"
-            truth = simulate(logs, seed=args.seed, n_records=args.records, hours=6)
+            truth = simulate(logs, seed=args.seed, scale="tiny")
             print(f"Simulated {truth.n_records} requests from {len(truth.accounts)} accounts (seed {args.seed}).")
         with local_pipeline() as (endpoint, pipeline):
             where = "embedded emulator" if endpoint.embedded else "endpoint"

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 @pytest.fixture(scope="module")
 def traffic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GroundTruth]:
     folder = tmp_path_factory.mktemp("traffic")
-    return folder, simulate(folder, seed=5, n_records=3_000, hours=2)
+    return folder, simulate(folder, seed=5, scale="tiny")
 
 
 def test_replay_alerts_on_attackers_only_and_every_record_is_accounted_for(
@@ -56,7 +56,7 @@ def test_replay_alerts_on_attackers_only_and_every_record_is_accounted_for(
 def test_replay_under_a_custom_raw_prefix_keeps_the_interface(endpoint: Endpoint, tmp_path: Path) -> None:
     # Given a small simulated folder and a raw-log prefix like a Bedrock logging configuration's
     folder = tmp_path / "logs"
-    truth = simulate(folder, seed=9, n_records=300, hours=1)
+    truth = simulate(folder, seed=9, scale="tiny")
     alerts_out, summary_out = tmp_path / "alerts.jsonl", tmp_path / "summary.json"
     # When replayed under that prefix (given without its trailing slash)
     code = main(

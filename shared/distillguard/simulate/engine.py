@@ -1,59 +1,70 @@
-"""Orchestrates one simulation run: roster -> records -> files (+ broken lines) -> ground truth."""
+"""Orchestrates one simulation run: populations -> records -> files (+ broken lines) -> ground truth."""
 
 from __future__ import annotations
 
 import random
-from collections import Counter
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import cast
 
 from distillguard.records import LABELS
-from distillguard.simulate import broken, layout
-from distillguard.simulate.accounts import Account, build_roster
+from distillguard.simulate import attackers, benign, broken, layout
+from distillguard.simulate.accounts import World
 from distillguard.simulate.content.everyday import chat_prompt
-from distillguard.simulate.model import CHANNELS, Channel, GroundTruth
+from distillguard.simulate.model import CHANNELS, SCALES, Channel, GroundTruth, Scale
 from distillguard.simulate.render import SimRecord, estimate_prompt_tokens, new_uuid
-from distillguard.simulate.traffic import account_records, apportion
-from distillguard.simulate.truth import account_truths, expected_alerts
+from distillguard.simulate.scales import PLANS, Plan
+from distillguard.simulate.truth import account_truths, cluster_truths, model_release
 
 GROUND_TRUTH_FILE = "_ground_truth.json"
 RECORD_LABELS_FILE = "_records.jsonl.gz"
+START = datetime(2026, 2, 3, tzinfo=UTC)
+
+# In a fixed order: account ids and /24s are unique across populations, first come first served.
+POPULATIONS: tuple[Callable[[World, Plan], list[SimRecord]], ...] = (
+    benign.general_users,
+    benign.pipelines,
+    benign.nat_companies,
+    benign.agent_developers,
+    benign.math_students,
+    benign.eval_teams,
+    attackers.hydra_clusters,
+    attackers.agentic_swarms,
+    attackers.cover_clusters,
+    attackers.lone_bulk,
+    attackers.model_hoppers,
+)
 
 
-def simulate(
-    out_dir: Path,
-    *,
-    seed: int,
-    n_records: int = 12_000,
-    start: datetime = datetime(2026, 2, 3, 8, tzinfo=UTC),
-    hours: int = 6,
-) -> GroundTruth:
-    """Write `n_records` valid requests (plus ~0.5% broken lines) timed in [start, start + hours) under out_dir."""
-    if hours < 1 or n_records < 0:
-        raise ValueError("hours must be >= 1 and n_records >= 0")
-    start = start.astimezone(UTC) if start.tzinfo else start.replace(tzinfo=UTC)
-    rng = random.Random(f"distillguard-sim:{seed}:roster")
-    accounts = build_roster(rng, hours)
-    for account, count in zip(accounts, apportion(n_records, [a.weight for a in accounts]), strict=True):
-        account.records = count
-    records: list[SimRecord] = []
-    for account in accounts:
-        account_rng = random.Random(f"distillguard-sim:{seed}:{account.account_id}")
-        records.extend(account_records(account_rng, account, account.records, start, hours))
+def simulate(out_dir: Path, *, seed: int, scale: str = "small") -> GroundTruth:
+    """Write one run's logs in all three formats, plus ~0.5% broken lines and the ground truth, under out_dir.
 
-    files_rng = random.Random(f"distillguard-sim:{seed}:files")
-    by_channel: dict[Channel, list[SimRecord]] = {
-        ch: [r for r in records if r.account.channel == ch] for ch in CHANNELS
-    }
-    line_files = layout.gateway_files(files_rng, by_channel["gateway"]) + layout.bedrock_files(
-        files_rng, by_channel["bedrock"]
+    The same (seed, scale) gives byte-identical output."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    size = cast(Scale, scale)
+    plan = PLANS[size]
+    world = World.create(seed, size, START, plan.hours, plan.release_hour)
+    records = sorted(
+        (record for population in POPULATIONS for record in population(world, plan)),
+        key=lambda r: (r.timestamp, r.request_id),
+    )
+
+    files_rng = world.rng("files")
+    by_channel: dict[Channel, list[SimRecord]] = {ch: [] for ch in CHANNELS}
+    for record in records:
+        by_channel[record.account.channel].append(record)
+    line_files = layout.gateway_files(files_rng, by_channel["gateway"], plan.roll_minutes) + layout.bedrock_files(
+        files_rng, by_channel["bedrock"], plan.roll_minutes
     )
     litellm = layout.litellm_files(files_rng, by_channel["litellm"])
 
-    n_broken = broken.broken_count(n_records) if line_files else 0
-    broken_rng = random.Random(f"distillguard-sim:{seed}:broken")
+    n_broken = broken.broken_count(len(records)) if line_files else 0
     broken_counts = broken.inject(
-        broken_rng, line_files, _throwaway_factory(accounts, start, hours), n_broken, litellm if litellm else None
+        world.rng("broken"), line_files, _throwaway_factory(by_channel, world), n_broken, litellm or None
     )
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -63,46 +74,50 @@ def simulate(
         layout.write(out_dir, key, payload)
 
     labels = Counter(r.prompt.label for r in records)
+    accounts = account_truths(world.accounts, records)
     truth = GroundTruth(
         seed=seed,
+        scale=size,
+        start=f"{START:%Y-%m-%dT%H:%M:%SZ}",
+        hours=plan.hours,
         n_records=len(records),
         n_broken=sum(broken_counts.values()),
         broken_by_kind=dict(sorted(broken_counts.items())),
-        start=f"{start:%Y-%m-%dT%H:%M:%SZ}",
-        hours=hours,
-        accounts=account_truths(accounts, records),
+        files=len(line_files) + len(litellm),
         records_by_label={label: labels[label] for label in LABELS},
         records_by_channel={ch: len(members) for ch, members in by_channel.items()},
-        expected_alerts=expected_alerts(records),
-        files=len(line_files) + len(litellm),
+        accounts=accounts,
+        clusters=cluster_truths(accounts),
+        model_release=model_release(records),
     )
     layout.write(out_dir, RECORD_LABELS_FILE, layout.record_labels(records))
     (out_dir / GROUND_TRUTH_FILE).write_text(truth.model_dump_json(indent=2) + "\n", encoding="utf-8")
     return truth
 
 
-def _throwaway_factory(accounts: list[Account], start: datetime, hours: int) -> broken.RecordFactory:
-    """Broken lines carry ordinary content from a benign account of the right channel; they are not counted as
-    that account's records because validation drops them."""
+def _throwaway_factory(by_channel: dict[Channel, list[SimRecord]], world: World) -> broken.RecordFactory:
+    """Broken lines look like a benign customer's ordinary request in the right channel (and, for Bedrock, the
+    reseller whose log they land in); they are not counted as that account's records because validation drops them."""
+    pools: dict[str, list[SimRecord]] = defaultdict(list)
+    for channel, records in by_channel.items():
+        for record in records:
+            if record.account.role == "benign":
+                pools[channel].append(record)
+                if record.account.reseller is not None:
+                    pools[f"AWSLogs/{record.account.reseller.payer_account}/"].append(record)
 
     def make(rng: random.Random, channel: str, log: layout.LogFile | None) -> SimRecord:
-        pool = [a for a in accounts if a.role == "benign" and a.channel == channel and a.source_ips]
+        pool = pools[channel]
         if log is not None and log.channel == "bedrock":
-            pool = [
-                a for a in pool if a.reseller is not None and log.key.startswith(f"AWSLogs/{a.reseller.payer_account}/")
-            ]
-        account = rng.choice(pool)
-        hour = log.hour if log is not None else start + timedelta(hours=rng.randrange(hours))
+            pool = pools["/".join(log.key.split("/")[:2]) + "/"]
+        template = rng.choice(pool)
+        hour = log.hour if log is not None else world.start + timedelta(hours=rng.randrange(world.hours))
         prompt = chat_prompt(rng)
-        return SimRecord(
+        return replace(
+            template,
             request_id=new_uuid(rng),
-            account=account,
             timestamp=hour + timedelta(seconds=rng.uniform(0, 3599)),
             prompt=prompt,
-            model=account.models[0],
-            source_ip=account.source_ips[0],
-            user_agent=account.user_agents[0],
-            api_key_id=account.api_keys[0],
             prompt_tokens=estimate_prompt_tokens(prompt),
             completion_tokens=120,
         )

@@ -1,4 +1,4 @@
-"""How a prompt classifier labels simulated traffic, per account kind and prompt variant.
+"""How a prompt classifier labels simulated traffic, per population and prompt variant.
 
 The prompts are read back through the pipeline's own format readers (so the classifier sees exactly what the
 classify stage would), then joined to `_records.jsonl.gz` by request id."""
@@ -22,11 +22,11 @@ Predict = Callable[[Sequence[str]], Sequence[Label]]
 
 
 class LabelRates(BaseModel):
-    """Share of each predicted label among the prompts of one (kind, true label, variant) group."""
+    """Share of each predicted label among the prompts of one (population, true label, variant) group."""
 
     model_config = ConfigDict(frozen=True)
 
-    kind: str
+    population: str
     true_label: Label
     variant: str
     n: int
@@ -58,17 +58,17 @@ def label_rates(out_dir: Path, predict: Predict) -> list[LabelRates]:
                 row = truth.get(record.request_id)
                 if row is not None:
                     prompts.append(record.prompt)
-                    groups.append((row["kind"], cast(Label, row["label"]), row["variant"]))
+                    groups.append((row["population"], cast(Label, row["label"]), row["variant"]))
     counts: dict[tuple[str, Label, str], Counter[Label]] = defaultdict(Counter)
     for group, predicted in zip(groups, predict(prompts), strict=True):
         counts[group][predicted] += 1
     return [
         LabelRates(
-            kind=kind,
+            population=population,
             true_label=label,
             variant=variant,
             n=sum(c.values()),
             rates={name: round(c[name] / sum(c.values()), 4) for name in LABELS},
         )
-        for (kind, label, variant), c in sorted(counts.items())
+        for (population, label, variant), c in sorted(counts.items())
     ]

@@ -13,7 +13,7 @@ from typing import Any
 
 from distillguard.simulate.render import SimRecord, bedrock_line, gateway_line, litellm_payload, new_uuid
 
-ROLL_MINUTES = 5
+ROLL_MINUTES = 5  # a busy deployment; a quiet one rolls less often (see scales.Plan.roll_minutes)
 GATEWAY_INSTANCES = 3  # the last one is a legacy instance that writes plain .jsonl
 
 
@@ -36,14 +36,14 @@ def dumps(obj: Any) -> bytes:
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def _bucket(ts: datetime) -> datetime:
-    return ts.replace(minute=ts.minute - ts.minute % ROLL_MINUTES, second=0, microsecond=0)
+def _bucket(ts: datetime, roll_minutes: int) -> datetime:
+    return ts.replace(minute=ts.minute - ts.minute % roll_minutes, second=0, microsecond=0)
 
 
-def gateway_files(rng: random.Random, records: list[SimRecord]) -> list[LogFile]:
+def gateway_files(rng: random.Random, records: list[SimRecord], roll_minutes: int = ROLL_MINUTES) -> list[LogFile]:
     groups: dict[tuple[datetime, int], list[SimRecord]] = defaultdict(list)
     for record in records:
-        groups[(_bucket(record.timestamp), rng.randrange(GATEWAY_INSTANCES))].append(record)
+        groups[(_bucket(record.timestamp, roll_minutes), rng.randrange(GATEWAY_INSTANCES))].append(record)
     files = []
     for (bucket, instance), members in sorted(groups.items()):
         plain = instance == GATEWAY_INSTANCES - 1
@@ -61,11 +61,11 @@ def bedrock_key(rng: random.Random, payer: str, bucket: datetime) -> str:
     )
 
 
-def bedrock_files(rng: random.Random, records: list[SimRecord]) -> list[LogFile]:
+def bedrock_files(rng: random.Random, records: list[SimRecord], roll_minutes: int = ROLL_MINUTES) -> list[LogFile]:
     groups: dict[tuple[str, datetime], list[SimRecord]] = defaultdict(list)
     for record in records:
         assert record.account.reseller is not None
-        groups[(record.account.reseller.payer_account, _bucket(record.timestamp))].append(record)
+        groups[(record.account.reseller.payer_account, _bucket(record.timestamp, roll_minutes))].append(record)
     files = []
     for (payer, bucket), members in sorted(groups.items()):
         log = LogFile(bedrock_key(rng, payer, bucket), "bedrock", bucket.replace(minute=0), gzip=True)
@@ -93,18 +93,20 @@ def write(out_dir: Path, key: str, payload: bytes) -> None:
 
 
 def record_labels(records: list[SimRecord]) -> bytes:
-    """Per-request ground truth (request id -> account, kind, label), for per-record benchmarks."""
+    """Per-request ground truth: who sent it (account, role, population, cluster), what it is (label, variant),
+    with which model and when (ISO, milliseconds), keyed by request id."""
     lines = [
         dumps(
             {
                 "request_id": r.request_id,
                 "account_id": r.account.account_id,
                 "role": r.account.role,
-                "kind": r.account.kind,
+                "population": r.account.population,
                 "cluster": r.account.cluster,
                 "label": r.prompt.label,
                 "variant": r.prompt.variant,
-                "tools": len(r.prompt.tools),
+                "model": r.model,
+                "timestamp": f"{r.timestamp:%Y-%m-%dT%H:%M:%S}.{r.timestamp.microsecond // 1000:03d}Z",
             }
         )
         for r in sorted(records, key=lambda r: (r.timestamp, r.request_id))

@@ -47,7 +47,8 @@ def completion_tokens(rng: random.Random, prompt: Prompt) -> int:
         return rng.randint(900, min(prompt.max_tokens, 14_000))
     if prompt.label == "agentic_extraction":
         return rng.randint(30, 420)
-    return rng.randint(60, min(prompt.max_tokens, 900))
+    cap = min(prompt.max_tokens, 900)
+    return rng.randint(min(60, cap // 2), cap)
 
 
 def iso(ts: datetime) -> str:
@@ -157,6 +158,7 @@ def litellm_payload(record: SimRecord, rng: random.Random) -> dict[str, Any]:
             "user_api_key_team_alias": f"team-{record.account.account_id[-4:]}",
             "spend_logs_metadata": None,
             "requester_ip_address": record.source_ip,
+            "user_agent": record.user_agent,
             "requester_metadata": {},
         },
         "cache_hit": False,
@@ -319,17 +321,23 @@ def _converse_output(record: SimRecord, rng: random.Random) -> dict[str, Any]:
 
 
 def bedrock_line(record: SimRecord, rng: random.Random) -> dict[str, Any]:
+    """A model invocation log record. Only Converse takes `requestMetadata`, so a reseller names the customer there
+    (and, if it forwards them, the client's IP and user agent); InvokeModel traffic reaches Bedrock through one IAM
+    role per customer, and the role (the account id, see `World.add_account`) is what names the customer."""
     reseller = record.account.reseller
     assert reseller is not None, "Bedrock accounts are reached through a reseller"
     converse = record.account.converse
-    return {
+    session = rng.choice(reseller.sessions)
+    if converse:
+        arn = f"arn:aws:sts::{reseller.payer_account}:{reseller.role_arn_prefix}/{session}"
+    else:
+        arn = f"{record.account.account_id}/{session}"
+    line: dict[str, Any] = {
         "schemaType": "ModelInvocationLog",
         "schemaVersion": "1.0",
         "timestamp": iso(record.timestamp),
         "accountId": reseller.payer_account,
-        "identity": {
-            "arn": f"arn:aws:sts::{reseller.payer_account}:{reseller.role_arn_prefix}/{rng.choice(reseller.sessions)}"
-        },
+        "identity": {"arn": arn},
         "region": "us-east-1",
         "requestId": record.request_id,
         "operation": "Converse" if converse else "InvokeModel",
@@ -344,5 +352,10 @@ def bedrock_line(record: SimRecord, rng: random.Random) -> dict[str, Any]:
             "outputBodyJson": _converse_output(record, rng) if converse else _invoke_output(record, rng),
             "outputTokenCount": record.completion_tokens,
         },
-        "requestMetadata": {"customer_account": record.account.account_id},
     }
+    if converse:
+        metadata = {"customer_account": record.account.account_id}
+        if reseller.forwards_client:
+            metadata.update(source_ip=record.source_ip, user_agent=record.user_agent)
+        line["requestMetadata"] = metadata
+    return line

@@ -1,65 +1,63 @@
-"""Ground truth: what was generated, and which alerts a perfect prompt classifier would lead the rules to raise."""
+"""Ground truth from the generated records: per account, per attack cluster, and the new model's first appearance."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import datetime
 
 from distillguard.records import LABELS, Label
-from distillguard.simulate.accounts import Account
-from distillguard.simulate.model import AccountTruth, ExpectedAlert
-from distillguard.simulate.render import SimRecord
-
-# The downstream alert rules, per account per clock-hour window (kept here to calibrate the simulation).
-MIN_COUNT = 10
-MIN_SHARE = 0.30
-MIN_TOOLSETS = 4
+from distillguard.simulate.accounts import NEW_BEDROCK_MODEL, NEW_GATEWAY_MODEL, Account
+from distillguard.simulate.model import AccountTruth, ClusterTruth, ModelRelease
+from distillguard.simulate.render import SimRecord, iso
 
 
 def account_truths(accounts: list[Account], records: list[SimRecord]) -> dict[str, AccountTruth]:
+    """Accounts that sent at least one valid record, sorted by id; `records` must be sorted by time."""
     labels: dict[str, Counter[Label]] = defaultdict(Counter)
     toolsets: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    first: dict[str, SimRecord] = {}
+    last: dict[str, SimRecord] = {}
     for record in records:
-        labels[record.account.account_id][record.prompt.label] += 1
+        account_id = record.account.account_id
+        labels[account_id][record.prompt.label] += 1
         if record.prompt.tools:
-            toolsets[record.account.account_id].add(record.prompt.toolset)
+            toolsets[account_id].add(record.prompt.toolset)
+        first.setdefault(account_id, record)
+        last[account_id] = record
     return {
         a.account_id: AccountTruth(
             role=a.role,
-            kind=a.kind,
+            population=a.population,
             cluster=a.cluster,
             channel=a.channel,
-            records=a.records,
+            records=sum(labels[a.account_id].values()),
             records_by_label={label: labels[a.account_id][label] for label in LABELS if labels[a.account_id][label]},
+            first_seen=iso(first[a.account_id].timestamp),
+            last_seen=iso(last[a.account_id].timestamp),
             toolsets=len(toolsets[a.account_id]),
         )
         for a in sorted(accounts, key=lambda a: a.account_id)
-        if a.records
+        if a.account_id in first
     }
 
 
-def expected_alerts(records: list[SimRecord]) -> list[ExpectedAlert]:
-    windows: dict[tuple[str, datetime], list[SimRecord]] = defaultdict(list)
-    for record in records:
-        windows[(record.account.account_id, record.timestamp.replace(minute=0, second=0, microsecond=0))].append(record)
-    alerts = []
-    for (account_id, hour), members in sorted(windows.items()):
-        counts = Counter(r.prompt.label for r in members)
-        toolsets = len({r.prompt.toolset for r in members if r.prompt.tools and r.prompt.label == "agentic_extraction"})
-        for label in ("cot_harvesting", "agentic_extraction"):
-            share = counts[label] / len(members)
-            if counts[label] < MIN_COUNT or share < MIN_SHARE:
-                continue
-            if label == "agentic_extraction" and toolsets < MIN_TOOLSETS:
-                continue
-            alerts.append(
-                ExpectedAlert(
-                    account_id=account_id,
-                    window_start=f"{hour:%Y-%m-%dT%H:%M:%SZ}",
-                    label=label,
-                    count=counts[label],
-                    share=round(share, 3),
-                    toolsets=toolsets,
-                )
-            )
-    return alerts
+def cluster_truths(accounts: dict[str, AccountTruth]) -> dict[str, ClusterTruth]:
+    members: dict[str, list[str]] = defaultdict(list)
+    for account_id, truth in accounts.items():
+        if truth.cluster is not None:
+            members[truth.cluster].append(account_id)
+    return {
+        cluster: ClusterTruth(
+            population=accounts[ids[0]].population,
+            members=sorted(ids),
+            first_request=min(accounts[a].first_seen for a in ids),
+            records=sum(accounts[a].records for a in ids),
+        )
+        for cluster, ids in sorted(members.items())
+    }
+
+
+def model_release(records: list[SimRecord]) -> ModelRelease | None:
+    first = next((r for r in records if r.model in (NEW_GATEWAY_MODEL, NEW_BEDROCK_MODEL)), None)
+    if first is None:
+        return None
+    return ModelRelease(model=NEW_GATEWAY_MODEL, bedrock_model=NEW_BEDROCK_MODEL, first_seen=iso(first.timestamp))

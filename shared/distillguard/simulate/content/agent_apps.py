@@ -1,7 +1,7 @@
 """Legitimate agent products: each app offers ONE fixed toolset with one system prompt, whatever its users ask.
 
-Their requests are agentic-shaped, so a prompt classifier rightly calls them agentic; what sets them apart from
-harvesting is that the toolset never changes (one app ships a second version mid-run: two toolsets)."""
+Agent developers build them (see developers.py). Their requests are agentic shaped, so a prompt classifier rightly
+calls them agentic; what sets them apart from harvesting is that the toolset never changes."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from distillguard.simulate.content.names import AIRPORTS, CITIES, FIRST_NAMES
 from distillguard.simulate.content.tools import BY_NAME, tool
-from distillguard.simulate.model import Prompt, ToolCall, ToolSpec, Turn
+from distillguard.simulate.model import ToolSpec
 
 
 @dataclass(frozen=True)
@@ -19,7 +19,6 @@ class AgentApp:
     system: str
     tools: tuple[ToolSpec, ...]
     user_templates: tuple[str, ...]
-    next_version: tuple[ToolSpec, ...] = ()  # a toolset shipped part-way through the run, if any
 
 
 def _tools(*names: str) -> tuple[ToolSpec, ...]:
@@ -74,7 +73,6 @@ APPS: tuple[AgentApp, ...] = (
             "invoice {name} for 450 for the logo work",
             "list all transactions over 1000 since january",
         ),
-        next_version=_tools("get_balance", "list_transactions", "create_invoice", "refund_payment"),
     ),
     AgentApp(
         "peoplehub-hr",
@@ -106,9 +104,8 @@ APPS: tuple[AgentApp, ...] = (
 )
 
 
-def app_prompt(rng: random.Random, app: AgentApp, upgraded: bool) -> Prompt:
-    tools = app.next_version if upgraded and app.next_version else app.tools
-    user = rng.choice(app.user_templates).format(
+def fill_app_template(rng: random.Random, template: str) -> str:
+    return template.format(
         ap=rng.choice(AIRPORTS),
         ap2=rng.choice(AIRPORTS),
         day=rng.randint(1, 28),
@@ -116,21 +113,4 @@ def app_prompt(rng: random.Random, app: AgentApp, upgraded: bool) -> Prompt:
         name=rng.choice(FIRST_NAMES),
         order=rng.randint(100000, 999999),
         item=rng.choice(("the running shoes", "the wool scarf", "the desk lamp")),
-    )
-    turns: tuple[Turn, ...] = (Turn("user", user),)
-    if rng.random() < 0.35:  # second call of a conversation: the tool result is in the history
-        call = ToolCall(f"call_{rng.getrandbits(48):012x}", tools[0].name, {})
-        turns = (
-            Turn("user", user),
-            Turn("assistant", "", tool_calls=(call,)),
-            Turn("tool", '{"ok": true, "items": 2}', tool_call_id=call.call_id),
-        )
-    return Prompt(
-        label="agentic_extraction",
-        system=app.system,
-        turns=turns,
-        tools=tools,
-        temperature=0.3,
-        max_tokens=1024,
-        variant="agent_app",
     )

@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from distillguard.simulate.content.names import AIRPORTS, CITIES, COMPANIES, FIRST_NAMES, LANGUAGES
-from distillguard.simulate.content.tools import ALL_TOOLS, CATALOGUE, CODING_TOOLS
+from distillguard.simulate.content.tools import ALL_TOOLS, CATALOGUE, CODING_TOOLS, synthetic_toolset
 from distillguard.simulate.model import Prompt, ToolCall, ToolSpec, Turn
 
 TASKS: dict[str, tuple[str, ...]] = {
@@ -147,7 +147,7 @@ TOOL_RESULTS: tuple[str, ...] = (
 )
 
 
-def _fill(rng: random.Random, template: str) -> str:
+def fill_task(rng: random.Random, template: str) -> str:
     return template.format(
         city=rng.choice(CITIES),
         city2=rng.choice(CITIES),
@@ -181,7 +181,7 @@ def _sample_tools(rng: random.Random, pool: tuple[ToolSpec, ...], low: int, high
 def _with_trajectory(rng: random.Random, user: str, tools: tuple[ToolSpec, ...]) -> tuple[Turn, ...]:
     """A later step of an episode: the first call and its result are already in the conversation."""
     first = rng.choice(tools)
-    call = ToolCall(f"call_{rng.getrandbits(48):012x}", first.name, _arguments(rng, first))
+    call = ToolCall(f"call_{rng.getrandbits(48):012x}", first.name, tool_arguments(rng, first))
     return (
         Turn("user", user),
         Turn("assistant", f"I'll start by calling {first.name}.", tool_calls=(call,)),
@@ -189,7 +189,7 @@ def _with_trajectory(rng: random.Random, user: str, tools: tuple[ToolSpec, ...])
     )
 
 
-def _arguments(rng: random.Random, spec: ToolSpec) -> dict[str, Any]:
+def tool_arguments(rng: random.Random, spec: ToolSpec) -> dict[str, Any]:
     args: dict[str, Any] = {}
     for key in spec.parameters.get("required", []):
         kind = spec.parameters["properties"][key]["type"]
@@ -228,34 +228,34 @@ def _tool_use(rng: random.Random) -> Prompt:
     pool = tuple(spec for domain in domains for spec in CATALOGUE[domain])
     tools = _sample_tools(rng, pool, 2, 7) + _sample_tools(rng, ALL_TOOLS, 0, 3)
     tools = tuple({spec.name: spec for spec in tools}.values())
-    user = _fill(rng, rng.choice(TASKS[domains[0]]))
+    user = fill_task(rng, rng.choice(TASKS[domains[0]]))
     return _finish(rng, rng.choice(GENERIC_AGENT_SYSTEMS), user, tools, "tool_use")
 
 
 def _coding_agent(rng: random.Random) -> Prompt:
     repo = f"{rng.choice(('acme', 'openlab', 'tinyco', 'datakit'))}/{rng.choice(('parser', 'etl', 'cli', 'sdk'))}"
     system = rng.choice(CODING_HARNESSES).format(repo=repo, lang=rng.choice(("Python", "TypeScript", "Go")))
-    issue = _fill(rng, rng.choice(ISSUES))
+    issue = fill_task(rng, rng.choice(ISSUES))
     user = f"<issue>\n{issue}\n</issue>\n\nResolve the issue above in the repository {repo}."
     return _finish(rng, system, user, _sample_tools(rng, CODING_TOOLS, 4, 10), "coding_agent")
 
 
 def _computer_use(rng: random.Random) -> Prompt:
     tools = _sample_tools(rng, CATALOGUE["computer"], 3, 5) + _sample_tools(rng, CATALOGUE["browser"], 0, 3)
-    user = _fill(rng, rng.choice(TASKS["computer"] + TASKS["browser"]))
+    user = fill_task(rng, rng.choice(TASKS["computer"] + TASKS["browser"]))
     return _finish(rng, rng.choice(COMPUTER_SYSTEMS), user, tools, "computer_use")
 
 
 def _orchestrator(rng: random.Random) -> Prompt:
     domain = rng.choice(sorted(CATALOGUE))
     tools = _sample_tools(rng, CATALOGUE["orchestration"], 2, 4) + _sample_tools(rng, CATALOGUE[domain], 1, 3)
-    user = _fill(rng, rng.choice(TASKS["orchestration"] + TASKS[domain]))
+    user = fill_task(rng, rng.choice(TASKS["orchestration"] + TASKS[domain]))
     return _finish(rng, rng.choice(ORCHESTRATOR_SYSTEMS), user, tools, "orchestrator")
 
 
 def _text_scaffold(rng: random.Random) -> Prompt:
     actions = ", ".join(f"{name}[...]" for name in rng.sample(("search", "lookup", "open", "calculate", "ask"), 3))
-    task = _fill(rng, rng.choice(TASKS["browser"] + TASKS["misc"] + TASKS["maps"]))
+    task = fill_task(rng, rng.choice(TASKS["browser"] + TASKS["misc"] + TASKS["maps"]))
     return Prompt(
         label="agentic_extraction",
         turns=(Turn("user", SCAFFOLD_SYSTEM.format(actions=actions, task=task)),),
@@ -264,3 +264,41 @@ def _text_scaffold(rng: random.Random) -> Prompt:
         response_text="I need to search",
         variant="text_scaffold",
     )
+
+
+# --------------------------------------------------------- agentic swarm: invented toolsets on a round-robin script
+SWARM_SYSTEMS: tuple[str, ...] = (
+    "You are an operations agent with API access. Work out which of the available functions achieve the goal, call "
+    "them with complete arguments, and keep going until the goal is met.",
+    "Complete the assignment using only the functions provided. Emit function calls, not prose, until you have "
+    "everything; then report the outcome in two sentences.",
+    "You are a back-office automation agent. Validate inputs before calling write operations and prefer dry runs "
+    "when a function offers one.",
+)
+SWARM_TASKS: tuple[str, ...] = (
+    "For {name}, {verb} the {noun} records from last week and flag anything still open.",
+    "{verb} every {noun} owned by {email} and then notify them with a summary.",
+    "Check whether the {noun} for order {order} can be rescheduled to 2026-03-{day:02d}; if so do it.",
+    "We need a report: {verb} {noun} entries for region {region}, group them by status, and archive the closed ones.",
+    "Resolve the backlog: find urgent {noun} items, assign them to {name} and confirm each assignment.",
+)
+
+
+def swarm_prompt(rng: random.Random) -> Prompt:
+    """A swarm request: some from the shared catalogue, most over a freshly invented toolset."""
+    if rng.random() < 0.4:
+        return agentic_prompt(rng)
+    tools = synthetic_toolset(rng)
+    verb, _, noun = tools[0].name.partition("_")
+    for suffix in ("_v2", "_by_id", "_bulk", "_async"):
+        noun = noun.removesuffix(suffix)
+    user = rng.choice(SWARM_TASKS).format(
+        name=rng.choice(FIRST_NAMES),
+        verb=verb,
+        noun=noun.replace("_", " "),
+        email=f"{rng.choice(FIRST_NAMES).lower()}@example.org",
+        order=rng.randint(10_000, 99_999),
+        day=rng.randint(1, 28),
+        region=rng.choice(("eu-west", "us-east", "apac", "latam")),
+    )
+    return _finish(rng, rng.choice(SWARM_SYSTEMS), user, tools, "synthetic_toolset")

@@ -4,6 +4,7 @@ casual "explain step by step" hard negatives) and high-volume product traffic.""
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from distillguard.simulate.content.names import CITIES, COMPANIES, FIRST_NAMES, LANGUAGES, PROG_LANGS
 from distillguard.simulate.content.problems import code_problem, math_problem
@@ -250,26 +251,6 @@ def math_student_prompt(rng: random.Random) -> Prompt:
     return Prompt(label="ordinary", turns=(Turn("user", user),), temperature=None, max_tokens=2048, variant=variant)
 
 
-def enterprise_prompt(rng: random.Random, company: str) -> Prompt:
-    if rng.random() < 0.7:
-        return Prompt(
-            label="ordinary",
-            system=ENTERPRISE_SYSTEM.format(company=company),
-            turns=(Turn("user", rng.choice(TICKETS).format(n=rng.randint(2, 9))),),
-            temperature=0.0,
-            max_tokens=200,
-            variant="enterprise_triage",
-        )
-    return Prompt(
-        label="ordinary",
-        system=SUMMARY_SYSTEM,
-        turns=(Turn("user", rng.choice(REVIEWS).format(n=rng.randint(2, 9))),),
-        temperature=0.0,
-        max_tokens=120,
-        variant="enterprise_review",
-    )
-
-
 def ordinary_prompt(rng: random.Random) -> Prompt:
     """Cover traffic: what an attacker mixes in to look like an ordinary customer."""
     roll = rng.random()
@@ -278,3 +259,141 @@ def ordinary_prompt(rng: random.Random) -> Prompt:
     if roll < 0.8:
         return coding_prompt(rng)
     return math_student_prompt(rng)
+
+
+# ------------------------------------------------------- consumer apps: one fixed system prompt whatever users ask
+APP_SYSTEMS: tuple[str, ...] = (
+    "You are Quillnote's writing helper, built into a note-taking app. Keep replies short and formatted as plain "
+    "text that pastes cleanly into a note.",
+    "You are the assistant inside Parcel Mail. Help the user read, summarise and reply to their email. Match the "
+    "tone of the thread and never invent facts about the sender.",
+    "You are Lingo Pal, a friendly language-practice partner. Correct mistakes gently and suggest one more natural "
+    "phrasing when it helps.",
+    "You are Pantry, a cooking companion. Suggest recipes from what the user has, list quantities in metric, and "
+    "flag common allergens.",
+    "You are a journaling companion in the Daybook app. Be warm and curious, ask at most one follow-up question, "
+    "and never give medical advice.",
+    "You are Tabby, a browser extension that explains and summarises whatever page or text the user sends you.",
+    "You are CVCraft's resume assistant. Improve wording for clarity and impact without adding experience the user "
+    "does not have.",
+    "You are the help bot of a community chat server. Answer questions in two or three sentences and keep it friendly.",
+)
+
+
+def app_user_prompt(rng: random.Random, system: str) -> Prompt:
+    """A consumer app's request: the app's own system prompt around an everyday ask."""
+    base = chat_prompt(rng) if rng.random() < 0.85 else coding_prompt(rng)
+    return Prompt(
+        label="ordinary",
+        system=system,
+        turns=base.turns,
+        temperature=0.7,
+        max_tokens=1024,
+        variant="consumer_app",
+    )
+
+
+def general_prompt(rng: random.Random) -> Prompt:
+    """What a person without an app sends: mostly chat, some coding, the odd quick sum."""
+    roll = rng.random()
+    if roll < 0.68:
+        return chat_prompt(rng)
+    if roll < 0.94:
+        return coding_prompt(rng)
+    return math_student_prompt(rng)
+
+
+# ---------------------------------------------------- batch pipelines: one job, one system prompt, every hour
+INVOICE_SYSTEM = (
+    "Extract the supplier name, invoice number, invoice date (ISO 8601), currency and total amount from the invoice "
+    "text. Reply with a single JSON object and nothing else; use null for fields that are absent."
+)
+INVOICES = (
+    "{company}\nInvoice no. INV-{n}0{n}{n}\nDate: {n} March 2026\nConsulting services, {n}0 hours ... EUR {n}{n}0.00\n"
+    "VAT 21% ... EUR {n}1.40\nTotal due: EUR {n}{n}1.40",
+    "TAX INVOICE {n}{n}{n}-B | {company} | issued 2026-02-{n}{n}\nItems: pallets x{n}, shrink wrap x{n}0\n"
+    "Amount payable: USD {n},{n}{n}0",
+    "Rechnung Nr. {n}{n}{n}{n} von {company}, Datum {n}.{n}.2026, Gesamtbetrag {n}{n}9,90 EUR",
+)
+CATALOGUE_SYSTEM = (
+    "Write a product description of 60 to 90 words for an online shop from the attributes given. Friendly, "
+    "concrete, no superlatives, no claims that are not in the attributes."
+)
+PRODUCTS = (
+    "name: trail running shoe | weight: {n}10 g | drop: {n} mm | upper: recycled mesh | colours: 3",
+    "name: stoneware mug | capacity: {n}50 ml | dishwasher safe: yes | glaze: speckled sand",
+    "name: desk lamp | colour temperature: 2700-6500 K | arm: 3 joints | power: USB-C, {n} W",
+    "name: wool scarf | material: merino {n}0% | length: 1{n}0 cm | care: hand wash",
+)
+LOG_TRIAGE_SYSTEM = (
+    "You label application log lines for an on-call dashboard. For each line answer with one word: ok, degraded, "
+    "outage or security."
+)
+LOG_LINES = (
+    "2026-02-03 0{n}:1{n}:02 WARN payments-api latency p99={n}40ms above SLO",
+    "2026-02-03 0{n}:2{n}:44 ERROR auth-svc {n}{n} failed logins for admin from one address in 60s",
+    "2026-02-03 1{n}:0{n}:10 INFO search-indexer batch {n}{n}{n} completed in {n}.2s",
+    "2026-02-03 1{n}:4{n}:59 ERROR checkout upstream inventory timed out after {n}000ms (attempt 3/3)",
+)
+TRANSLATE_SYSTEM = (
+    "Translate the help-centre article snippet into {lang}. Keep product names, button labels in quotes and "
+    "markdown formatting exactly as they are."
+)
+HELP_SNIPPETS = (
+    'To change your plan, open **Settings**, choose "Billing" and press "Change plan". The new price applies from '
+    "your next invoice.",
+    'If the app does not sync, sign out, wait {n} seconds and sign in again. Still stuck? Tap "Contact us".',
+    "Exports are kept for {n} days. After that you need to run the export again from the **Reports** page.",
+)
+
+
+@dataclass(frozen=True)
+class PipelineJob:
+    """A scheduled batch job: one system prompt, inputs from one template family."""
+
+    name: str
+    system: str
+    inputs: tuple[str, ...]
+    max_tokens: int
+
+
+PIPELINE_JOBS: tuple[PipelineJob, ...] = (
+    PipelineJob("ticket_triage", ENTERPRISE_SYSTEM, TICKETS, 200),
+    PipelineJob("review_summary", SUMMARY_SYSTEM, REVIEWS, 120),
+    PipelineJob("invoice_extraction", INVOICE_SYSTEM, INVOICES, 300),
+    PipelineJob("product_copy", CATALOGUE_SYSTEM, PRODUCTS, 400),
+    PipelineJob("log_triage", LOG_TRIAGE_SYSTEM, LOG_LINES, 20),
+    PipelineJob("help_translation", TRANSLATE_SYSTEM, HELP_SNIPPETS, 600),
+)
+
+
+def pipeline_prompt(rng: random.Random, job: PipelineJob, company: str, lang: str) -> Prompt:
+    system = job.system.format(company=company, lang=lang)
+    text = rng.choice(job.inputs).format(n=rng.randint(1, 9), company=rng.choice(COMPANIES))
+    return Prompt(
+        label="ordinary",
+        system=system,
+        turns=(Turn("user", text),),
+        temperature=0.0,
+        max_tokens=job.max_tokens,
+        variant=f"pipeline_{job.name}",
+    )
+
+
+# ------------------------------------------------------------- one company's staff behind its office NAT
+COMPANY_SYSTEM = (
+    "You are {company}'s internal assistant. Staff use you for drafting, analysis and code. Do not repeat "
+    "confidential figures back unless asked, and say when you are unsure. Use British spelling."
+)
+
+
+def company_prompt(rng: random.Random, company: str) -> Prompt:
+    base = chat_prompt(rng) if rng.random() < 0.6 else coding_prompt(rng)
+    return Prompt(
+        label="ordinary",
+        system=COMPANY_SYSTEM.format(company=company),
+        turns=base.turns,
+        temperature=base.temperature,
+        max_tokens=base.max_tokens,
+        variant="company_assistant",
+    )

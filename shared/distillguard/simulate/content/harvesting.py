@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from distillguard.simulate.content.problems import Problem, any_problem, code_problem, math_problem
+from distillguard.simulate.content.problems import Problem, any_problem, code_problem, math_problem, science_problem
 from distillguard.simulate.model import Prompt, Turn
 
 REASONING_SYSTEMS: tuple[str, ...] = (
@@ -272,4 +272,112 @@ def _censorship_prompt(rng: random.Random) -> Prompt:
         thinking_budget=rng.choice((None, 4096)),
         response_text="<think>\nThe query concerns",
         variant="censorship_safe",
+    )
+
+
+# ------------------------------------------------------------------ hydra clusters: a few shared scripted templates
+# (system, user) pairs; {q} is the generated problem and {tag} a per-request job number the script stamps in.
+HYDRA_TEMPLATES: tuple[tuple[str | None, str], ...] = (
+    (
+        "You write worked solutions for a curated reasoning dataset. Think at length between <think> and </think>, "
+        "questioning every step and trying again when something does not add up, then give only the result "
+        "between <answer> and </answer>.",
+        "{q}",
+    ),
+    (
+        None,
+        "[job {tag}]\n{q}\n\nRequirements: reason exhaustively before answering; show every intermediate value; "
+        "the last line must read 'ANSWER: <result>'.",
+    ),
+    (
+        None,
+        "Problem:\n{q}\n\nWrite a long, careful derivation. Do not skip or compress steps and do not summarise. "
+        "Wrap the final result in \\boxed{{}}.",
+    ),
+    (
+        "Reasoning mode: maximal. Output format: <reasoning>all of your thinking</reasoning> followed by "
+        "<final>the answer alone</final>. Never shorten the reasoning section.",
+        "{q}",
+    ),
+    (
+        None,
+        "Produce a complete chain of thought for the item below, then the answer on a line starting with '=> '.\n"
+        "Item {tag}: {q}",
+    ),
+    (
+        "You are an annotator producing gold reasoning traces. Every trace must be self-contained, verifiable and "
+        "far longer than a normal answer.",
+        "Trace request {tag}\nQuestion: {q}\nReturn the full reasoning first, then 'Final: <answer>'.",
+    ),
+    (
+        None,
+        "{q}\n\nBefore anything else, think aloud about the approach in detail (complexity, edge cases, other "
+        "approaches you rejected), then give the finished result in one fenced block.",
+    ),
+    (
+        None,
+        "Solve and justify every single step in detail: {q}\nClose with the sentence: The answer is <value>.",
+    ),
+)
+HYDRA_TEMPLATES_PER_CLUSTER = 4
+
+
+def hydra_prompt(rng: random.Random, templates: range) -> Prompt:
+    """A request from a hydra cluster's script: one of its few templates (indices into HYDRA_TEMPLATES), a fresh
+    problem, thinking enabled and a very large output budget."""
+    index = rng.choice(templates)
+    system, user = HYDRA_TEMPLATES[index]
+    problem = any_problem(rng)
+    return Prompt(
+        label="cot_harvesting",
+        system=system,
+        turns=(Turn("user", user.format(q=problem.question, tag=f"{rng.getrandbits(40):010x}")),),
+        thinking_budget=rng.choice((12_000, 16_000, 24_000)),
+        max_tokens=rng.choice((32_000, 48_000, 64_000)),
+        response_text="<think>\nStart by restating what is given.",
+        variant=f"hydra_template_{index + 1}",
+    )
+
+
+# -------------------------------------------------- cover clusters: grading, rubric and multiple-choice harvesting
+RUBRIC_GRADERS: tuple[str, ...] = (
+    "You grade worked solutions for a tutoring platform. Using the rubric, award points for: identifying the method "
+    "(2), correct intermediate results (4), correct final answer (3), clarity (1). Justify each award in a sentence, "
+    "then print 'POINTS: n/10'.\n\nTask:\n{q}\n\nSubmitted work:\n{a}",
+    "Assess the answer below as a senior examiner would. List each error you find, say whether the final result "
+    "stands, and then give a grade from A to F on the last line as 'Grade: X'.\n\nExam question: {q}\n\n"
+    "Student answer:\n{a}",
+    "Rate this solution on three axes, correctness, rigour and concision, each from 1 to 5, explaining each "
+    'rating. Output the ratings as JSON {{"correctness": n, "rigour": n, "concision": n}} at the end.\n\n'
+    "Problem: {q}\nSolution: {a}",
+)
+MC_HARVEST: tuple[str, ...] = (
+    "{q}\n\nFor every option, explain in detail why it is right or wrong, then give your pick as 'Final choice: X'.",
+    "Work out the question below fully before looking at the options, then match your result to an option and "
+    "justify the match. Respond with your reasoning followed by 'Answer: X'.\n\n{q}",
+    "Multiple choice. Reason carefully about each distractor; the grader only reads the last line, which must be "
+    "exactly one letter.\n\n{q}",
+)
+
+
+def cover_harvest_prompt(rng: random.Random) -> Prompt:
+    """A cover cluster's harvesting request: a judge, a rubric grader or a multiple-choice reasoning item."""
+    roll = rng.random()
+    if roll < 0.35:
+        return _judge_prompt(rng)
+    if roll < 0.65:
+        problem = math_problem(rng)
+        user = rng.choice(RUBRIC_GRADERS).format(q=problem.question, a=_candidate_solution(rng, problem))
+        variant = "rubric_grading"
+    else:
+        problem = science_problem(rng)
+        user = rng.choice(MC_HARVEST + MC_DIRECTIVES).format(q=problem.question)
+        variant = "mc_reasoning"
+    return Prompt(
+        label="cot_harvesting",
+        turns=(Turn("user", user),),
+        temperature=rng.choice((0.0, 0.3)),
+        max_tokens=rng.choice((2048, 4096)),
+        response_text="Looking at each part in turn:",
+        variant=variant,
     )

@@ -346,3 +346,7 @@ def any_problem(rng: random.Random) -> Problem:
 
 def code_problem(rng: random.Random) -> Problem:
     return _code_problem(rng)
+
+
+def science_problem(rng: random.Random) -> Problem:
+    return rng.choice(SCIENCE_GENERATORS)(rng)

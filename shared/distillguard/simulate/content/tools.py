@@ -5,6 +5,7 @@ set (see agent_apps.py)."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from distillguard.simulate.model import ToolSpec
@@ -338,3 +339,92 @@ CATALOGUE: dict[str, tuple[ToolSpec, ...]] = {
 ALL_TOOLS: tuple[ToolSpec, ...] = tuple(spec for group in CATALOGUE.values() for spec in group)
 BY_NAME: dict[str, ToolSpec] = {spec.name: spec for spec in ALL_TOOLS}
 CODING_TOOLS: tuple[ToolSpec, ...] = CATALOGUE["shell"] + CATALOGUE["files"] + CATALOGUE["dev"]
+
+# ------------------------------------------------------------- synthetic tools: an agentic swarm's toolset factory
+# Breadth-first harvesting wants trajectories over as many APIs as it can invent, so its script composes tools from
+# verbs, nouns and parameters: hundreds of distinct toolsets in a day, none of them a product anyone ships.
+SYNTH_VERBS = (
+    "get",
+    "list",
+    "create",
+    "update",
+    "delete",
+    "search",
+    "fetch",
+    "sync",
+    "cancel",
+    "schedule",
+    "validate",
+    "export",
+    "approve",
+    "assign",
+    "lookup",
+    "estimate",
+    "reserve",
+    "notify",
+    "archive",
+    "summarize",
+)
+SYNTH_NOUNS = (
+    "invoice",
+    "shipment",
+    "ticket",
+    "patient_record",
+    "meeting",
+    "playlist",
+    "warehouse_slot",
+    "policy",
+    "claim",
+    "lead",
+    "vehicle",
+    "route",
+    "recipe",
+    "course",
+    "loan_offer",
+    "sensor_reading",
+    "contract",
+    "subscription",
+    "parcel",
+    "timesheet",
+    "booking",
+    "campaign",
+    "dataset",
+    "container",
+    "branch",
+)
+SYNTH_PARAMS: dict[str, Param] = {
+    "id": (S, "Identifier"),
+    "query": (S, "Free-text filter"),
+    "date": (S, "YYYY-MM-DD"),
+    "limit": (INT, "Maximum number of results"),
+    "status": (S, "Status", ("open", "pending", "closed")),
+    "region": (S, "Region code"),
+    "amount": (N, "Amount"),
+    "currency": (S, "ISO currency"),
+    "email": (S, "Email address"),
+    "priority": (S, "Priority", ("low", "normal", "urgent")),
+    "notes": (S, "Notes"),
+    "owner": (S, "Owner user id"),
+    "dry_run": (B, "Validate without applying"),
+    "tags": (A, "Labels"),
+}
+SYNTH_SUFFIXES = ("", "", "", "_v2", "_by_id", "_bulk", "_async")
+
+
+def synthetic_tool(rng: random.Random) -> ToolSpec:
+    verb, noun = rng.choice(SYNTH_VERBS), rng.choice(SYNTH_NOUNS)
+    keys = rng.sample(sorted(SYNTH_PARAMS), rng.randint(1, 4))
+    return tool(
+        f"{verb}_{noun}{rng.choice(SYNTH_SUFFIXES)}",
+        f"{verb.capitalize()} {noun.replace('_', ' ')} entries in the {rng.choice(('core', 'ops', 'partner'))} system.",
+        tuple(keys[: rng.randint(1, len(keys))]),
+        **{key: SYNTH_PARAMS[key] for key in keys},
+    )
+
+
+def synthetic_toolset(rng: random.Random, low: int = 3, high: int = 8) -> tuple[ToolSpec, ...]:
+    tools: dict[str, ToolSpec] = {}
+    for _ in range(rng.randint(low, high)):
+        spec = synthetic_tool(rng)
+        tools.setdefault(spec.name, spec)
+    return tuple(tools.values())
