@@ -110,13 +110,13 @@ class Traffic:
                 self.add(verdict(name, at, label, template=f"{name}-question-{shot}", ip=f"192.0.2.{shot + 100}"))
         return names
 
-    def agent_developers(self, accounts: int, hours: int = 12) -> list[str]:
-        """Each developer loops over one fixed toolset, from one office /24."""
+    def agent_developers(self, accounts: int, hours: int = 12, steps: int = 4) -> list[str]:
+        """Each developer loops over one fixed toolset (`steps` requests an hour), from one office /24."""
         names = [f"agentdev-{i:02d}" for i in range(accounts)]
         for name in names:
             for hour in range(hours):
                 loop = START + timedelta(hours=hour, minutes=self.rng.randrange(50))
-                for step in range(4):
+                for step in range(steps):
                     self.add(
                         verdict(
                             name,
@@ -149,9 +149,7 @@ class Traffic:
             )
         return names
 
-    def lone_bulk(
-        self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40, templates: str = "bulk"
-    ) -> str:
+    def lone_bulk(self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40, templates: str = "bulk") -> str:
         """One account harvesting around the clock, a request every 80 seconds, with two templates."""
         for hour in range(hours):
             for shot in range(per_hour):

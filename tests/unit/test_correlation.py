@@ -45,11 +45,11 @@ def test_students_sharing_a_campus_network_and_step_by_step_phrasing_are_not_a_c
     assert run_all(traffic).findings == []
 
 
-def test_agent_developers_on_one_office_network_are_not_a_swarm() -> None:
-    # Given five developers in one office, each looping over its own fixed toolset
+def test_agent_developers_on_one_office_network_are_not_a_swarm_nor_lone_harvesters() -> None:
+    # Given five developers in one office, each looping over its own fixed toolset, 20 agentic requests an hour
     traffic = Traffic()
-    traffic.agent_developers(5)
-    # Then no finding: a shared network, but no toolset churn (each reuses one toolset)
+    traffic.agent_developers(5, hours=12, steps=15)
+    # Then no finding: a shared network and sustained volume, but no toolset churn (each reuses one toolset)
     assert run_all(traffic).findings == []
 
 

@@ -35,6 +35,8 @@ from distillguard.records import SUSPICIOUS_LABELS, Label
 BUCKET_MINUTES = 5
 MAX_BUCKETS_PER_HOUR = 4
 MIN_SHARED_BUCKETS = 2
+LONE_MIN_TOOLSETS = 4
+LONE_TOOLSET_SHARE = 0.1
 CHURN_SHARE = 0.8
 MAX_SCAFFOLDS = 16
 MIN_BURST_ACCOUNTS = 4
@@ -343,14 +345,19 @@ def _member_reason(profile: AccountProfile, kinds: set[str], rules: DetectionRul
 
 
 def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
+    """Why one account is an operation by itself: sustained harvesting volume over many hours (for agentic
+    traffic, over many toolsets: a developer's agent loops all day on its one toolset), or both kinds at once."""
     hours = len(profile.suspicious_hours)
+    agentic = profile.by_label["agentic_extraction"]
+    sweeps_toolsets = len(profile.toolsets) >= max(LONE_MIN_TOOLSETS, LONE_TOOLSET_SHARE * agentic)
     if (
         profile.suspicious >= rules.lone_min_suspicious
         and profile.share >= rules.lone_min_share
         and hours >= rules.lone_min_hours
+        and (profile.dominant_label == "cot_harvesting" or sweeps_toolsets)
     ):
         return f"sustained volume: {profile.suspicious} harvesting prompts over {hours} hours ({profile.share:.0%})"
-    cot, agentic = profile.by_label["cot_harvesting"], profile.by_label["agentic_extraction"]
+    cot = profile.by_label["cot_harvesting"]
     if (
         profile.suspicious >= rules.mixed_min_suspicious
         and profile.share >= rules.mixed_min_share
