@@ -1,16 +1,20 @@
-"""The whole path on the emulator: simulated log drops in three formats -> validate -> classify -> aggregate
--> SNS, through the `distillguard replay` interface that evaluation uses."""
+"""The whole path on the emulator: simulated log drops in three formats -> validate -> classify -> aggregate ->
+correlate -> SNS, through the `distillguard replay` and `distillguard evaluate` interfaces."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
+from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
-from distillguard.aggregation.alerts import AlertMessage
 from distillguard.cli import main
+from distillguard.evaluation import Truth, evaluate
+from distillguard.findings import PublishedFinding
 from distillguard.local.emulator import Endpoint
+from distillguard.local.pipeline import log_files
 from distillguard.simulate import GroundTruth, simulate
 
 pytestmark = pytest.mark.integration
@@ -22,52 +26,72 @@ def traffic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GroundTruth
     return folder, simulate(folder, seed=5, scale="tiny")
 
 
-def test_replay_alerts_on_attackers_only_and_every_record_is_accounted_for(
+def test_replay_finds_the_campaigns_names_attackers_only_and_accounts_for_every_record(
     endpoint: Endpoint, traffic: tuple[Path, GroundTruth], tmp_path: Path
 ) -> None:
     folder, truth = traffic
-    alerts_out, summary_out = tmp_path / "alerts.jsonl", tmp_path / "summary.json"
+    findings_out, summary_out = tmp_path / "findings.jsonl", tmp_path / "summary.json"
     # When the folder is replayed through the pipeline
-    code = main(["replay", str(folder), "--alerts-out", str(alerts_out), "--summary-out", str(summary_out)])
-    # Then nothing is lost: lines in = valid + quarantined, every valid record is classified, nothing dead-lettered
+    code = main(["replay", str(folder), "--findings-out", str(findings_out), "--summary-out", str(summary_out)])
+    # Then nothing is lost: every line is valid, quarantined, redacted or skipped; nothing dead-lettered
     summary = json.loads(summary_out.read_text())
     assert code == 0
     assert summary["records_total"] == truth.n_records + truth.n_broken
-    assert summary["records_total"] == summary["records_valid"] + summary["records_quarantined"]
-    assert summary["records_quarantined"] >= truth.n_broken - truth.broken_by_kind.get("out_of_partition", 0)
+    assert summary["records_total"] == (
+        summary["records_valid"]
+        + summary["records_quarantined"]
+        + summary.get("records_redacted", 0)
+        + summary.get("records_skipped", 0)
+    )
     assert summary["prompts_classified"] == summary["records_valid"] == sum(summary["by_label"].values())
     assert summary["dead_lettered_messages"] == 0
-    # And alerts name attackers only, from both clusters, once per (account, category) and severity step
-    alerts = [AlertMessage.model_validate_json(line) for line in alerts_out.read_text().splitlines()]
-    assert summary["alerts"] == len(alerts) > 0
-    attackers = truth.attackers
-    alerted = {alert.customer_account for alert in alerts}
-    assert alerted <= attackers, f"benign accounts alerted: {alerted - attackers}"
-    kinds = {truth.accounts[account].kind for account in alerted}
-    assert {"cot_harvester", "agentic_harvester"} <= kinds
-    steps = [(alert.alert_id, alert.severity) for alert in alerts]
-    assert len(steps) == len(set(steps)), "an alert was repeated at the same severity"
-    for alert in alerts:
-        assert alert.account_ids == [alert.customer_account]
-        expected = "cot_harvester" if alert.category == "cot_harvesting" else "agentic_harvester"
-        assert truth.accounts[alert.customer_account].kind == expected
+    # And the findings are OCSF Detection Findings that name attackers only, one incident per campaign
+    lines = findings_out.read_text().splitlines()
+    assert summary["findings"] == len(lines) > 0
+    for line in lines:
+        assert DetectionFinding.model_validate_json(line).class_uid == 2004
+    findings = [PublishedFinding.from_message(line) for line in lines]
+    flagged = {m for f in findings for m in f.members}
+    assert flagged <= truth.attackers, f"benign accounts flagged: {flagged - truth.attackers}"
+    scored = evaluate(Truth.model_validate_json(truth.model_dump_json()), findings)
+    by_population = {score.population: score for score in scored.clusters}
+    assert by_population["hydra_cot"].detected and by_population["agentic_swarm"].detected
+    assert all(score.findings <= 2 for score in scored.clusters)
+    # And the same folder through the in-process path gives the same findings (replays are deterministic)
+    from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
+    from distillguard.correlation.detect import DetectionRules
+    from infra.bench_detection import findings_for
+
+    in_process = findings_for(folder, PromptClassifier.load(DEFAULT_MODEL_DIR), DetectionRules())
+    assert [(f.uid, f.revision, f.activity, f.members) for f in in_process] == [
+        (f.uid, f.revision, f.activity, f.members) for f in findings
+    ]
+    # And evaluate reads the replay's output as a user would run it
+    report = tmp_path / "evaluation.json"
+    truth_file = folder / "_ground_truth.json"
+    assert main(["evaluate", "--truth", str(truth_file), "--alerts", str(findings_out), "--json-out", str(report)]) == 0
+    assert json.loads(report.read_text())["attacker_recall"] == scored.attacker_recall
 
 
-def test_replay_under_a_custom_raw_prefix_keeps_the_interface(endpoint: Endpoint, tmp_path: Path) -> None:
-    # Given a small simulated folder and a raw-log prefix like a Bedrock logging configuration's
+def test_replay_under_a_custom_raw_prefix_keeps_the_interface(
+    endpoint: Endpoint, traffic: tuple[Path, GroundTruth], tmp_path: Path
+) -> None:
+    # Given a few of the simulated files and a raw-log prefix like a Bedrock logging configuration's
+    source, _ = traffic
     folder = tmp_path / "logs"
-    truth = simulate(folder, seed=9, scale="tiny")
-    alerts_out, summary_out = tmp_path / "alerts.jsonl", tmp_path / "summary.json"
+    for path in log_files(source)[:20]:
+        target = folder / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, target)
+    findings_out, summary_out = tmp_path / "findings.jsonl", tmp_path / "summary.json"
     # When replayed under that prefix (given without its trailing slash)
     code = main(
-        ["replay", str(folder), "--alerts-out", str(alerts_out), "--summary-out", str(summary_out)]
+        ["replay", str(folder), "--findings-out", str(findings_out), "--summary-out", str(summary_out)]
         + ["--raw-prefix", "bedrock-logs"]
     )
-    # Then every record still arrives and the summary keeps its documented keys
+    # Then every object arrives and the summary keeps its documented keys
     summary = json.loads(summary_out.read_text())
     assert code == 0
-    assert summary["records_total"] == truth.n_records + truth.n_broken
-    assert {"records_total", "records_valid", "records_quarantined", "prompts_classified", "by_label", "alerts"} <= set(
-        summary
-    )
-    assert summary["alerts"] == len(alerts_out.read_text().splitlines())
+    assert summary["objects"] == 20
+    assert {"records_total", "records_valid", "records_quarantined", "prompts_classified", "by_label"} <= set(summary)
+    assert summary["findings"] == len(findings_out.read_text().splitlines())
