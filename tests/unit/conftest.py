@@ -14,4 +14,7 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         raise RuntimeError(f"unit test tried to connect to {address!r}")
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
+    # The integration tests' emulator endpoint stays in the environment for the session: unit tests (moto in
+    # process, in-memory fakes) must not be pointed at it.
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     yield
