@@ -25,9 +25,10 @@ class TruthAccount(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     role: str
-    population: str = Field(default="unknown", validation_alias="population")
+    population: str = "unknown"
     cluster: str | None = None
     records: int = 0
+    first_seen: datetime | None = None
 
 
 class TruthCluster(BaseModel):
@@ -55,6 +56,9 @@ class ClusterScore(BaseModel):
     findings: int
     first_finding_hours: float | None
     half_members_hours: float | None
+    median_member_hours: float | None = Field(
+        description="median, over flagged members, of the time from the member's own first request to its flagging"
+    )
 
 
 class Evaluation(BaseModel):
@@ -109,6 +113,11 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
         members = set(cluster.members)
         times = sorted(flagged_at[m] for m in members if m in flagged_at)
         half = math.ceil(len(members) / 2)
+        own = sorted(
+            _hours(flagged_at[m], truth.accounts[m].first_seen or cluster.first_request)
+            for m in members
+            if m in flagged_at and m in truth.accounts
+        )
         scores.append(
             ClusterScore(
                 cluster=name,
@@ -120,6 +129,7 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
                 findings=len(set().union(*(uids_by_account[m] for m in members))) if members else 0,
                 first_finding_hours=_hours(times[0], cluster.first_request) if times else None,
                 half_members_hours=_hours(times[half - 1], cluster.first_request) if len(times) >= half else None,
+                median_member_hours=own[len(own) // 2] if own else None,
             )
         )
     recall = len(flagged & attackers) / len(attackers) if attackers else 1.0
@@ -134,6 +144,9 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
         ),
         "half_members<=6h": all(
             s.half_members_hours is not None and s.half_members_hours <= GOAL_HALF_HOURS for s in scores
+        ),
+        "median_member_latency<=6h": all(
+            s.median_member_hours is not None and s.median_member_hours <= GOAL_HALF_HOURS for s in scores
         ),
     }
     return Evaluation(
@@ -183,15 +196,17 @@ def table(evaluation: Evaluation) -> str:
         f"findings published: {evaluation.findings_published} messages, {evaluation.incidents} incidents",
         "",
         f"{'cluster':<22} {'population':<15} {'members':>7} {'flagged':>8} {'share':>6} {'uids':>4} "
-        f"{'first h':>7} {'half h':>7}",
+        f"{'first h':>7} {'half h':>7} {'member h':>8}",
     ]
     for s in evaluation.clusters:
         first = "-" if s.first_finding_hours is None else f"{s.first_finding_hours:.1f}"
         half = "-" if s.half_members_hours is None else f"{s.half_members_hours:.1f}"
+        member = "-" if s.median_member_hours is None else f"{s.median_member_hours:.1f}"
         lines.append(
             f"{s.cluster:<22} {s.population:<15} {s.members:>7} {s.flagged:>8} {s.share_flagged:>6.2f} "
-            f"{s.findings:>4} {first:>7} {half:>7}"
+            f"{s.findings:>4} {first:>7} {half:>7} {member:>8}"
         )
+    lines.append("(first h, half h: from the cluster's first request; member h: median from each member's own first)")
     lines.append("")
     lines.append("goals: " + ", ".join(f"{goal} {'PASS' if ok else 'FAIL'}" for goal, ok in evaluation.goals.items()))
     return "\n".join(lines)
