@@ -179,9 +179,13 @@ def _print_summary(summary: object) -> None:
     print()
     print(
         f"Records: {summary.records_total} in = {summary.records_valid} valid + {summary.records_quarantined} "
-        f"quarantined ({'adds up' if summary.adds_up else 'DOES NOT ADD UP'}); "
+        f"quarantined + {summary.records_redacted} redacted + {summary.records_skipped} skipped "
+        f"({'adds up' if summary.adds_up else 'DOES NOT ADD UP'}); "
         f"{summary.dead_lettered_messages} messages dead-lettered"
     )
+    if summary.mostly_redacted_accounts:
+        blind = ", ".join(f"{account} {share:.0%}" for account, share in summary.mostly_redacted_accounts.items())
+        print(f"Mostly redacted (no prompt to judge): {blind}")
     if summary.quarantine_reasons:
         reasons = ", ".join(f"{reason} {count}" for reason, count in summary.quarantine_reasons.items())
         print(f"Quarantined for: {reasons}")
