@@ -99,7 +99,26 @@ def test_tokens_are_lowercased_numbers_masked_and_structure_added():
     assert "be" in words and "brief" in words
     assert "12" not in words and "345" not in words and words.count("0") == 2
     assert words[-3:] == ["<", "think", ">"]
-    assert struct == ["§system", "§user"]
+    assert struct == ["§system", "§user", "§tags"]
+
+
+def test_layout_cues_are_wording_free_and_say_where_they_are():
+    # Given a reasoning format in the system prompt, lettered options and a tools block
+    text = (
+        "[system]\nReason inside <scratch></scratch>, answer inside [[final]].\n\n"
+        '[tools]\n[{"name": "f"}]\n\n[user]\nPick one.\nA. red\nB. green\nC. blue'
+    )
+    # When the structural tokens are computed
+    _, struct = pp.text_and_struct_tokens(text)
+    # Then the tags count as configuration cues (system and tools share the prefix), the options as user cues
+    assert {"§sys_tags", "§sys_tags3", "§sys_json", "§options"} <= set(struct)
+    assert "§tags" not in struct and "§json" not in struct
+
+
+def test_a_repeated_line_prefix_scaffold_is_a_cue_whatever_its_words():
+    loop = "Goal: x\nPlan 1: a\nCall 1: b\nResult 1: c\nPlan 2: d\nCall 2: e\nResult 2: f"
+    assert "§scaffold" in pp.text_and_struct_tokens(loop)[1]
+    assert "§scaffold" not in pp.text_and_struct_tokens("Name: Ann\nAge: 4\nCity: Oslo\nNote: hi")[1]
 
 
 def test_tool_calls_and_raw_layout_tokens():

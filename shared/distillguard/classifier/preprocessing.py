@@ -114,8 +114,50 @@ def truncate(text: str) -> str:
     return join_blocks(kept)
 
 
+# Layout cues that do not depend on a template's wording, so that they carry over to families never seen:
+# markup tags around sections (<think>, <|begin_x|>, [[final]], ⟦x⟧), lettered options, a line-prefix scaffold
+# repeated down the prompt (Thought/Action/Observation, Plan/Call/Result), JSON and code. The patterns are
+# kept simple (and guarded by substring checks) because they run on every prompt at serving time.
+_TAG_RE = re.compile(r"<\|?/?[A-Za-z_][\w-]{0,30}\|?>|\[\[/?[A-Za-z_]{2,20}\]\]|[⟦⟪«]/?[A-Za-z_]{2,20}[⟧⟫»]")
+_TAG_OPENERS = ("<", "[[", "⟦", "⟪", "«")
+_OPTION_RE = re.compile(r"\n\(?[A-E][.):] ")
+_SCAFFOLD_RE = re.compile(r"\n([A-Z][a-z]{1,15})(?: \d+)?:")
+_JSON_RE = re.compile(r'[{\[]\s*"[^"\n]{1,40}"\s*:')
+# Keys that every tool/function schema format has, whatever the tools are called.
+_SCHEMA_RE = re.compile(r'"(?:parameters|properties|required|arguments|input_schema)"\s*:')
+MAX_SCHEMA_COUNT = 6
+
+
+def layout_tokens(text: str) -> list[str]:
+    """Layout cues of one block's text (see above), as structural tokens."""
+    toks = []
+    if any(o in text for o in _TAG_OPENERS):
+        tags = set(_TAG_RE.findall(text))
+        if tags:
+            toks.append(STRUCT_PREFIX + "tags")
+            if len(tags) >= 3:
+                toks.append(STRUCT_PREFIX + "tags3")
+    if len(_OPTION_RE.findall(text)) >= 3:
+        toks.append(STRUCT_PREFIX + "options")
+    prefixes = _SCAFFOLD_RE.findall(text)
+    if len(prefixes) >= 4:
+        counts: dict[str, int] = {}
+        for word in prefixes:
+            counts[word] = counts.get(word, 0) + 1
+        if sum(1 for v in counts.values() if v >= 2) >= 2:
+            toks.append(STRUCT_PREFIX + "scaffold")
+    if '"' in text and _JSON_RE.search(text):
+        toks.append(STRUCT_PREFIX + "json")
+        # Counted (up to MAX_SCHEMA_COUNT times), so that a block of tool schemas weighs more than one key.
+        toks.extend([STRUCT_PREFIX + "schema"] * min(len(_SCHEMA_RE.findall(text)), MAX_SCHEMA_COUNT))
+    if "```" in text:
+        toks.append(STRUCT_PREFIX + "code")
+    return toks
+
+
 def structural_tokens(blocks: Sequence[Block]) -> list[str]:
-    """Role layout as tokens: which blocks exist, how many turns, whether it is a raw completion."""
+    """Role layout as tokens (which blocks exist, how many turns, whether it is a raw completion), then the
+    layout cues of :func:`layout_tokens`, per block kind (the caller's configuration vs. the conversation)."""
     roles = [b.role for b in blocks]
     toks = [STRUCT_PREFIX + r for r in sorted(set(roles))]
     n_user = roles.count("user")
@@ -125,6 +167,19 @@ def structural_tokens(blocks: Sequence[Block]) -> list[str]:
         toks.append(STRUCT_PREFIX + "tool_calls")
     if roles and roles[-1] != "user":
         toks.append(STRUCT_PREFIX + "ends_" + roles[-1])
+    cues: dict[str, int] = {}
+    for b in blocks:
+        # The system prompt and a tools parameter are both the caller's configuration, not the user's message:
+        # their cues share one prefix, so that what is learnt from one carries over to the other.
+        where = "sys_" if b.role in ("system", "tools") else ""
+        block_cues: dict[str, int] = {}
+        for t in layout_tokens(b.content):
+            tok = t.replace(STRUCT_PREFIX, STRUCT_PREFIX + where)
+            block_cues[tok] = block_cues.get(tok, 0) + 1
+        for tok, n in block_cues.items():
+            cues[tok] = max(cues.get(tok, 0), n)
+    for tok, n in cues.items():
+        toks.extend([tok] * n)
     return toks
 
 
