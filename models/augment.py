@@ -1,9 +1,10 @@
 """Authored training augmentation: our own templates (models/authored/templates.py) filled with problems and
 requests taken from the *training* part of the corpus.
 
-Each generated example remembers the corpus source group its filler came from (``fill_group``), so a
-leave-one-source-out fold drops the examples whose filler belongs to the held-out source: nothing from a
-held-out repository reaches training, not even through augmentation.
+Every generated example carries its family (``models/families.py``), so that leave-one-family-out drops every
+authored template of the held-out family, and remembers the corpus prompts its fillers came from
+(``fill_ids``, ``fill_groups``), so that no held-out corpus text reaches training through augmentation either.
+Inside a generator, families are drawn uniformly, so a family with few templates is not drowned by a big one.
 """
 
 from __future__ import annotations
@@ -336,14 +337,22 @@ class _Gen:
                 parts.append("My input:\n" + self.pick(self.requests))
             user = "\n\n".join(parts)
         elif family == "ord-stepwise-instruction":
-            if r.random() < 0.5:
+            kind = r.random()
+            if kind < 0.35:
                 user = self.fmt(r.choice(T.ORDINARY_STEPWISE))
+            elif kind < 0.6:
+                user = r.choice(T.ORDINARY_EXPLAIN_REASONING)
             else:
                 user = self.fmt(r.choice(T.ORDINARY_STEPWISE_WRAPPERS), p=self.pick(self.requests))
         elif family == "ord-evaluation-talk":
             user = self.fmt(r.choice(T.ORDINARY_EVALUATION_TALK))
         elif family == "ord-chat-multiturn":
             u1, a1, u2 = (self.fmt(x) for x in r.choice(T.ORDINARY_CHAT))
+            if r.random() < 0.5:
+                # A problem or request, a long earlier answer, then a follow-up question.
+                u1 = self.pick(self.problems if r.random() < 0.5 else self.requests)
+                a1 = "\n\n".join(self.answer() for _ in range(r.randint(1, 3)))
+                u2 = r.choice(T.ORDINARY_FOLLOW_UPS)
             blocks = [("user", u1), ("assistant", a1), ("user", u2)]
             if r.random() < 0.4:
                 blocks.insert(0, ("system", r.choice(T.ORDINARY_SYSTEM)))

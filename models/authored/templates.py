@@ -498,6 +498,20 @@ ORDINARY_WRAPPERS: dict[str, list[str]] = {
     ],
 }
 
+# Follow-up user turns after an earlier answer (multi-turn chats whose previous assistant turn is long).
+ORDINARY_FOLLOW_UPS = [
+    "Thanks! Can you make that shorter?",
+    "Now do the same in Java, please.",
+    "What if the numbers were twice as large?",
+    "I got lost in the middle bit. Could you go over it once more?",
+    "Great. Can you turn that into a table?",
+    "Is there a simpler way to do it?",
+    "Can you give me another example like this one?",
+    "Rewrite your answer for a ten-year-old.",
+    "Are you sure about that? My teacher said something different.",
+    "Translate your answer into Spanish.",
+]
+
 ORDINARY_CHAT = [
     (
         "I'm planning a birthday party for my son.",
@@ -664,6 +678,15 @@ STRUCTURED_TOPICS = [
     "customer service",
 ]
 STRUCTURED_SECTIONS = [
+    "# PERSONA\nAct as a seasoned analyst with a calm, sceptical tone.\n\n# CONTEXT\nI am preparing a decision "
+    "for my manager and need a balanced view.",
+    "## Core capabilities\n- Draft clear documents from rough notes\n- Spot gaps and contradictions\n- Propose a "
+    "structure before writing",
+    "## Instructions\nAnalyse the material I provide and organise your findings into a well-structured Markdown "
+    "document with an executive summary, details and open questions.",
+    "---\nname: weekly-report-helper\ndescription: Turns bullet notes into a tidy weekly status report.\n---",
+    "## When to use this\nUse this prompt whenever you need a first draft quickly; review the output before "
+    "sending it.",
     "## Task\nCreate the deliverable described below from the information I provide. Ask for anything missing.",
     "## Workflow\nStep 1: Read my input carefully.\nStep 2: Ask up to three clarifying questions.\nStep 3: Draft "
     "the content.\nStep 4: Review it against the rules.\nStep 5: Deliver the final version.",
@@ -1000,6 +1023,25 @@ ORDINARY_STEPWISE = [
     "Denk Schritt für Schritt darüber nach, wie ich meinen Umzug organisiere, und gib mir eine Liste mit zehn "
     "Aufgaben.",
 ]
+# Curious questions and estimates where the user wants the reasoning explained (ordinary: no answer format, no
+# harness, a person asking to understand).
+ORDINARY_EXPLAIN_REASONING = [
+    "How many piano tuners do you think work in a city of one million people? Walk me through how you get to "
+    "your estimate.",
+    "Roughly how many litres of water does a person drink in a lifetime? Show me how you reason about it so I "
+    "can follow.",
+    "Why do we have leap years? Please explain the reasoning behind it in simple steps.",
+    "How far could you walk in a day if you never stopped? Explain your thinking as you go.",
+    "How many grains of rice fit in a cup? I'd like to understand the reasoning, not just a number.",
+    "Why does ice float on water? Take me through the explanation gradually, like a good teacher would.",
+    "How long would it take to count to a million out loud? Explain how you work it out.",
+    "Is it cheaper to drive or take the train for a 300 km trip for two people? Reason it out for me.",
+    "How many books could fit in a typical living room if it were packed full? Talk me through your logic.",
+    "Why is the ocean salty but rivers are not? Explain the chain of causes one by one.",
+    "About how many words does an average person speak in a year? Explain your reasoning clearly.",
+    "Why do onions make people cry? Walk me through what happens, step by step.",
+]
+
 # Wrappers that put the same kind of directive around a corpus request.
 ORDINARY_STEPWISE_WRAPPERS = [
     "{p}\n\nPlease think step by step, and keep your answer under 100 words.",
