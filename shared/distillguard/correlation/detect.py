@@ -208,7 +208,7 @@ def _linked_groups(candidates: Sequence[AccountProfile], pure_templates: set[str
     return [group for group in union.groups() if len(group) > 1], link_kinds
 
 
-def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int]:
+def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int, int]:
     """How much of the members' activity falls in shared bursts, and in how many hours such a burst happened.
 
     Per event-time hour with at least `BURST_MIN_MEMBERS` active members: the densest 5-minute window by
@@ -216,13 +216,13 @@ def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int]:
     most of their active minutes: hydra members fire in the same few minutes and are quiet in between; a class
     of students online the same evening, developers each running their own agent loop, or accounts on a
     round-robin do not fire together beyond chance. Returns the share of active minutes inside bursts (over the
-    hours considered) and the number of burst hours."""
+    hours considered), the number of burst hours and the most members seen in one burst."""
     by_hour: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for profile in members:
         for minute in profile.minutes:
             by_hour[minute // MINUTES_PER_HOUR][profile.account].append(minute % MINUTES_PER_HOUR)
     inside = total = 0
-    burst_hours = 0
+    burst_hours = largest = 0
     for accounts in by_hour.values():
         if len(accounts) < BURST_MIN_MEMBERS:
             continue
@@ -239,7 +239,8 @@ def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int]:
         total += hour_total
         if best_members >= BURST_MIN_SHARE * len(accounts) and hour_inside >= BURST_MIN_SHARE * hour_total:
             burst_hours += 1
-    return (inside / total if total else 0.0), burst_hours
+            largest = max(largest, best_members)
+    return (inside / total if total else 0.0), burst_hours, largest
 
 
 def _group_signals(
@@ -269,7 +270,7 @@ def _group_signals(
     template_share = max((in_shared[kind] / fingerprinted[kind] for kind in fingerprinted), default=0.0)
     shared_networks = {net for net, count in network_accounts.items() if count >= 2}
     on_shared_networks = sum(1 for profile in members if shared_networks & set(profile.networks))
-    synchrony, burst_hours = _synchrony(members)
+    synchrony, burst_hours, largest_burst = _synchrony(members)
     agentic = sum(profile.by_label["agentic_extraction"] for profile in members)
     toolsets = len(set().union(*(profile.toolsets for profile in members)))
     on_new_models = sum(
@@ -281,7 +282,9 @@ def _group_signals(
     network_share = on_shared_networks / len(members)
     if network_share >= 0.5:
         signals["shared_networks"] = round(network_share, 3)
-    if synchrony >= BURST_MIN_SHARE and burst_hours >= 2:
+    # Two bursts, or one of many accounts: eight content-suspicious accounts firing in the same five minutes and
+    # quiet around them do not happen by chance.
+    if synchrony >= BURST_MIN_SHARE and (burst_hours >= 2 or largest_burst >= 2 * MIN_BURST_ACCOUNTS):
         signals["synchronised_bursts"] = round(synchrony, 3)
     if agentic >= 6 and toolsets / agentic >= 0.5:
         signals["toolset_churn"] = round(toolsets / agentic, 3)
