@@ -8,7 +8,7 @@ DATA ?= ../shared/data/prompts
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help demo test check lint format typecheck validate-template model benchmark bench-replay simulate clean
+.PHONY: help demo test check lint format typecheck validate-template model benchmark bench-replay bench-detection simulate clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -56,8 +56,12 @@ model: $(VENV)/.dev-installed ## train, export, check parity, evaluate and write
 benchmark: $(VENV)/.dev-installed ## classifier throughput, cold start, size and memory (DATA=path to the corpus)
 	$(BIN)/python -m models.benchmark --data $(DATA)
 
-bench-replay: $(VENV)/.dev-installed ## replay 12,000 simulated records through the local pipeline and time it
-	$(BIN)/python -m infra.bench_replay --records 12000
+bench-replay: $(VENV)/.dev-installed ## replay a tiny simulated day through the emulator pipeline and time it
+	$(BIN)/python -m infra.bench_replay --scale tiny
+
+bench-detection: $(VENV)/.runtime-installed ## detection figures: 3 small seeds and 1 full seed, scored against ground truth
+	$(BIN)/python -m infra.bench_detection --scale small --seeds 301 302 303
+	$(BIN)/python -m infra.bench_detection --scale full --seeds 401
 
 simulate: $(VENV)/.runtime-installed ## write simulated traffic to build/simulated (SEED=n)
 	$(BIN)/distillguard simulate --out build/simulated --seed $${SEED:-0}
