@@ -135,7 +135,9 @@ def template_purity(all_profiles: Iterable[AccountProfile]) -> dict[str, float]:
     return {fp: count / max(total[fp], count) for fp, count in suspicious.items()}
 
 
-def new_models(models_first_seen: Mapping[str, datetime], data_start: datetime, hour: datetime, rules: DetectionRules):
+def new_models(
+    models_first_seen: Mapping[str, datetime], data_start: datetime, hour: datetime, rules: DetectionRules
+) -> set[str]:
     """Model ids first seen well after the data began and recently: a release that a campaign pivots to."""
     after = data_start + timedelta(hours=rules.new_model_after_hours)
     recent = hour - timedelta(hours=rules.new_model_recent_hours)
@@ -166,7 +168,9 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
     }
 
 
-def _linked_groups(candidates: Sequence[AccountProfile], pure_templates: set[str]):
+def _linked_groups(
+    candidates: Sequence[AccountProfile], pure_templates: set[str]
+) -> tuple[list[list[str]], dict[str, set[str]]]:
     """Connected groups of candidate accounts, and per account the kinds of key that link it to others.
 
     A timing key (a 5-minute bucket) is a burst when at least `MIN_BURST_ACCOUNTS` accounts share it. It links
