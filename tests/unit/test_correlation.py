@@ -208,3 +208,24 @@ def test_a_group_needs_two_coordination_signals_when_configured_so() -> None:
     # Then the strict rules raise nothing and the default ones do
     assert run_all(traffic, strict).findings == []
     assert run_all(traffic).findings
+
+
+def test_the_end_of_a_backfill_publishes_members_that_joined_below_the_growth_step() -> None:
+    # Given a hydra of 10 that one more account joins late: growth of 10%, below the step that re-notifies
+    traffic = Traffic()
+    traffic.hydra(10, hours=12)
+    late = Traffic(rng=traffic.rng)
+    newcomer = late.hydra(11, hours=4)[10]
+    traffic.add(
+        *(
+            v.model_copy(update={"timestamp": v.timestamp + timedelta(hours=8)})
+            for v in late.verdicts
+            if v.customer_account == newcomer
+        )
+    )
+    # When the backfill is correlated to its end (flush)
+    run = run_all(traffic)
+    # Then the last published revision names the newcomer too, and no revision is published twice
+    assert newcomer in run.findings[-1].members and len(run.findings[-1].members) == 11
+    revisions = [(f.uid, f.revision) for f in run.findings]
+    assert len(revisions) == len(set(revisions))

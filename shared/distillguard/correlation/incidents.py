@@ -254,3 +254,19 @@ def reconcile(
             revision=incident.revision, members=len(incident.members), severity_id=incident.severity_id, at=hour_end
         )
     return [incidents[uid] for uid in sorted(changed)], notifications
+
+
+def catch_up(open_incidents: Mapping[str, Incident], hour_end: datetime) -> tuple[list[Incident], list[Notification]]:
+    """At the end of a backfill: every open incident that changed since its last notification is notified once
+    more, so the last published revision names every member found."""
+    changed, notifications = [], []
+    for _, original in sorted(open_incidents.items()):
+        if original.published is None or original.revision <= original.published.revision:
+            continue
+        incident = original.model_copy(deep=True)
+        incident.published = Publication(
+            revision=incident.revision, members=len(incident.members), severity_id=incident.severity_id, at=hour_end
+        )
+        changed.append(incident)
+        notifications.append(Notification(incident=incident, activity="update"))
+    return changed, notifications

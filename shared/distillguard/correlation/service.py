@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 from distillguard.correlation.detect import DetectionRules, detect, new_models
 from distillguard.correlation.evidence import HOUR, HourEvidence
 from distillguard.correlation.finding import detection_finding, finding_json, message_attributes
-from distillguard.correlation.incidents import Incident, NotificationRules, reconcile
+from distillguard.correlation.incidents import Incident, Notification, NotificationRules, catch_up, reconcile
 from distillguard.correlation.profile import profiles
 
 
@@ -133,7 +133,17 @@ class Correlator:
             report.hours.append(hour)
             report.published += self.publish_outbox()
             hour += HOUR
+        if flush and hour > last:
+            self._catch_up(state, hour)
+            report.published += self.publish_outbox()
         return report
+
+    def _catch_up(self, state: CorrelatorState, hour_end: datetime) -> None:
+        incidents, notifications = catch_up(self.store.open_incidents(), hour_end)
+        if notifications:
+            self.store.commit(
+                hour_end, state, state, incidents, [self._outbox_entry(n, hour_end) for n in notifications]
+            )
 
     def _horizon(self, hour: datetime, first_hour: datetime) -> list[HourEvidence]:
         horizon = [hour - HOUR * back for back in range(self.detection.horizon_hours)]
@@ -158,22 +168,21 @@ class Correlator:
         detections = detect(profiles(items), fresh, self.detection)
         hour_end = hour + HOUR
         incidents, notifications = reconcile(detections, self.store.open_incidents(), hour_end, self.notification)
-        outbox = []
-        for notification in notifications:
-            incident = notification.incident
-            finding = detection_finding(incident, notification.activity)
-            outbox.append(
-                OutboxEntry(
-                    key=f"{hour_end.isoformat()}#{incident.uid}#{incident.revision:06d}",
-                    message=finding_json(finding),
-                    attributes=message_attributes(incident, notification.activity),
-                    incident_uid=incident.uid,
-                    revision=incident.revision,
-                )
-            )
+        outbox = [self._outbox_entry(notification, hour_end) for notification in notifications]
         updated.next_hour = hour + HOUR
         self.store.commit(hour, state, updated, incidents, outbox)
         return len(detections)
+
+    @staticmethod
+    def _outbox_entry(notification: Notification, hour_end: datetime) -> OutboxEntry:
+        incident = notification.incident
+        return OutboxEntry(
+            key=f"{hour_end.isoformat()}#{incident.uid}#{incident.revision:06d}",
+            message=finding_json(detection_finding(incident, notification.activity)),
+            attributes=message_attributes(incident, notification.activity),
+            incident_uid=incident.uid,
+            revision=incident.revision,
+        )
 
     def publish_outbox(self) -> list[str]:
         published = []
