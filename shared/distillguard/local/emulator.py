@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from distillguard.adapters.clients import check_dynamodb_limits
 from distillguard.local.provision import LOCAL_REGION
 
-_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}
+_TEST_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing"}  # nosec B105  # moto's fake keys
 
 
 @dataclass(frozen=True)

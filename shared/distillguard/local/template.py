@@ -34,7 +34,7 @@ _CloudFormationLoader.add_multi_constructor("!", _construct_tag)
 
 def load_template(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506  # nosec B506  # SafeLoader subclass
 
 
 class UnresolvableIntrinsic(ValueError):
