@@ -35,6 +35,8 @@ from distillguard.records import SUSPICIOUS_LABELS, Label
 BUCKET_MINUTES = 5
 MAX_BUCKETS_PER_HOUR = 4
 MIN_SHARED_BUCKETS = 2
+MIXED_SHARE = 0.25
+BURST_CONTRAST = 3
 LONE_MIN_TOOLSETS = 4
 LONE_TOOLSET_SHARE = 0.1
 CHURN_SHARE = 0.8
@@ -158,6 +160,10 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
     categories = ["agentic_extraction"] if profile.by_label["agentic_extraction"] else []
     agentic = profile.by_label["agentic_extraction"]
     churning = agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
+    if min(agentic, profile.by_label["cot_harvesting"]) >= MIXED_SHARE * profile.suspicious:
+        # Both kinds at once (a model hopper): its scaffolds and minutes touch a chain-of-thought campaign and an
+        # agentic one alike, so they would bridge unrelated campaigns; it links by network only.
+        buckets, churning = [], False
     return {
         # Bedrock logs carry no source address: a swarm there shows only its scaffold and its toolset churn.
         "template+churn": {f"{t}|churn" for t in templates} if churning else set(),
@@ -173,25 +179,25 @@ def _linked_groups(
 ) -> tuple[list[list[str]], dict[str, set[str]]]:
     """Connected groups of candidate accounts, and per account the kinds of key that link it to others.
 
-    A timing key (a 5-minute bucket) is a burst when at least `MIN_BURST_ACCOUNTS` accounts share it. It links
-    an account only if the account takes part in at least `MIN_SHARED_BUCKETS` bursts (or one twice that size)
-    and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members meet in every burst and
-    are quiet in between; an account with its own rhythm crosses a burst by chance."""
+    A timing key (a 5-minute bucket of one template or network) is a burst when at least `MIN_BURST_ACCOUNTS`
+    accounts share it and `BURST_CONTRAST` times as many as in that template's or network's typical bucket: a
+    swarm on a steady round-robin fills every bucket evenly, which is a rhythm, not a burst. A burst links an
+    account only if the account takes part in at least `MIN_SHARED_BUCKETS` bursts (or one twice the minimum
+    size) and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members meet in every
+    burst and are quiet in between; an account with its own rhythm crosses a burst by chance."""
     holders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for profile in candidates:
         for kind, keys in _link_keys(profile, pure_templates).items():
             for key in keys:
                 holders[(kind, key)].append(profile.account)
+    bursts = _bursts(holders)
     shared_buckets: dict[str, set[str]] = defaultdict(set)
     active_buckets = {p.account: {m // BUCKET_MINUTES for m in p.minutes} for p in candidates}
-    for (kind, key), accounts in holders.items():
-        if kind in TIMING_KINDS and len(accounts) >= MIN_BURST_ACCOUNTS:
-            for account in accounts:
-                shared_buckets[account].add(key.rsplit("|", 1)[1])
+    for burst in bursts:
+        for account in holders[burst]:
+            shared_buckets[account].add(burst[1].rsplit("|", 1)[1])
     big_burst_buckets = {
-        key.rsplit("|", 1)[1]
-        for (kind, key), accounts in holders.items()
-        if kind in TIMING_KINDS and len(accounts) >= 2 * MIN_BURST_ACCOUNTS
+        burst[1].rsplit("|", 1)[1] for burst in bursts if len(holders[burst]) >= 2 * MIN_BURST_ACCOUNTS
     }
     in_step = {
         account
@@ -201,15 +207,39 @@ def _linked_groups(
     }
     union = _UnionFind()
     link_kinds: dict[str, set[str]] = defaultdict(set)
-    for (kind, _), accounts in holders.items():
+    for (kind, key), accounts in holders.items():
         if kind in TIMING_KINDS:
-            accounts = [a for a in accounts if a in in_step] if len(accounts) >= MIN_BURST_ACCOUNTS else []
+            accounts = [a for a in accounts if a in in_step] if (kind, key) in bursts else []
         if len(accounts) < 2:
             continue
         for account in accounts:
             union.union(accounts[0], account)
             link_kinds[account].add(kind)
     return [group for group in union.groups() if len(group) > 1], link_kinds
+
+
+def _bursts(holders: Mapping[tuple[str, str], list[str]]) -> set[tuple[str, str]]:
+    """The timing keys that are bursts: crowded, and crowded for their template or network (compared with the
+    median bucket between its first and last active bucket, empty ones included)."""
+    by_base: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
+    for (kind, key), accounts in holders.items():
+        if kind in TIMING_KINDS:
+            scaffold_or_network, bucket = key.rsplit("|", 1)
+            by_base[(kind, scaffold_or_network)][int(bucket)] = len(accounts)
+    baseline: dict[tuple[str, str], float] = {}
+    for base, counts in by_base.items():
+        span = max(counts) - min(counts) + 1
+        ordered = sorted(counts.values())
+        empty = span - len(ordered)
+        middle = span // 2
+        baseline[base] = 0.0 if middle < empty else float(ordered[middle - empty])
+    found = set()
+    for (kind, key), accounts in holders.items():
+        if kind not in TIMING_KINDS or len(accounts) < MIN_BURST_ACCOUNTS:
+            continue
+        if len(accounts) >= BURST_CONTRAST * baseline[(kind, key.rsplit("|", 1)[0])]:
+            found.add((kind, key))
+    return found
 
 
 def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int, int]:
@@ -250,7 +280,7 @@ def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int, int]:
 def _group_signals(
     members: Sequence[AccountProfile], pure_templates: set[str], fresh_models: set[str]
 ) -> tuple[dict[Signal, float], set[str]]:
-    """The coordination signals a group shows, and the scaffolds (harvesting templates) its members share."""
+    """The coordination signals a group shows, and the scaffolds (harvesting templates) its members share most."""
     suspicious = sum(profile.suspicious for profile in members) or 1
     template_accounts: Counter[str] = Counter()
     network_accounts: Counter[str] = Counter()
@@ -294,7 +324,8 @@ def _group_signals(
         signals["toolset_churn"] = round(toolsets / agentic, 3)
     if on_new_models / suspicious >= 0.25:
         signals["model_pivot"] = round(on_new_models / suspicious, 3)
-    return signals, shared_templates
+    most_shared = sorted(shared_templates, key=lambda fp: (-template_accounts[fp], fp))
+    return signals, set(most_shared[:MAX_SCAFFOLDS])
 
 
 def _detection(
@@ -323,7 +354,7 @@ def _detection(
         members=frozenset(profile.account for profile in members),
         category=category,
         signals=signals[0],
-        scaffolds=frozenset(sorted(signals[1])[:MAX_SCAFFOLDS]),
+        scaffolds=frozenset(signals[1]),
         suspicious=sum(by_label[label] for label in SUSPICIOUS_LABELS),
         prompts=sum(profile.prompts for profile in members),
         by_label=dict(by_label),
