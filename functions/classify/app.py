@@ -30,9 +30,21 @@ processor = BatchProcessor(event_type=EventType.SQS)
 
 
 def record_handler(record: SQSRecord) -> None:
-    for ref in created_objects(record.body):
+    try:
+        refs = created_objects(record.body)
+    except ValueError as error:
+        logger.error("not an S3 event notification", extra={"message_id": record.message_id, "error": str(error)})
+        raise
+    for ref in refs:
         logger.set_correlation_id(ref.key)
-        report = classify_object(ref.key, objects=objects, settings=settings, labeller=classifier)
+        try:
+            report = classify_object(ref.key, objects=objects, settings=settings, labeller=classifier)
+        except Exception as error:
+            logger.error(
+                "classification failed",
+                extra={"message_id": record.message_id, "key": ref.key, "error": repr(error)[:500]},
+            )
+            raise
         logger.info("classified", extra={"report": report.model_dump(mode="json")})
         metrics.add_metric(name="PromptsClassified", unit=MetricUnit.Count, value=report.prompts)
         for label, count in report.by_label.items():

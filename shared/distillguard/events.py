@@ -9,7 +9,9 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from aws_lambda_powertools.utilities.data_classes import SQSEvent
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from distillguard.observability import logger
 
 
 class _Lenient(BaseModel):
@@ -40,6 +42,14 @@ class S3EventNotification(_Lenient):
     records: list[S3EventRecord] = Field(default_factory=list, alias="Records")
     event: str | None = Field(default=None, alias="Event")
 
+    @model_validator(mode="after")
+    def _records_or_test_event(self) -> S3EventNotification:
+        # Only S3's own test message may come without records: anything else (an SNS envelope from a
+        # subscription without raw delivery, a stray message) must fail and reach the DLQ, not vanish.
+        if not self.records and self.event != "s3:TestEvent":
+            raise ValueError("not an S3 event notification: no Records and not s3:TestEvent")
+        return self
+
 
 class S3ObjectRef(_Lenient):
     bucket: str
@@ -63,7 +73,8 @@ def announced_keys(event: SQSEvent) -> dict[str, list[str] | None]:
     for record in event.records:
         try:
             announced[record.message_id] = [ref.key for ref in created_objects(record.body)]
-        except ValueError:
+        except ValueError as error:
+            logger.error("not an S3 event notification", extra={"message_id": record.message_id, "error": str(error)})
             announced[record.message_id] = None
     return announced
 

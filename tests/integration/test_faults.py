@@ -310,13 +310,15 @@ def test_a_deleted_object_fails_alone_in_its_batch_ends_in_the_dead_letter_queue
         assert [announced_key(body) for body in dead_letters(localstack, pipeline, stage)] == [key], stage
     # And the good object's records are counted once
     assert evidence(localstack, pipeline) == {("acct-d1", 0): 5}
-    # And validate and aggregate logged why, with the key (classify does not: see the xfail below)
+    # And every stage logged why, with the key
     failures = [line for line in logs if line["level"] == "ERROR"]
     validate = [line for line in failures if line["message"] == "validation failed"]
     aggregate = [line for line in failures if line["message"] == "aggregation failed"]
+    classify = [line for line in failures if line["message"] == "classification failed"]
     assert {line["correlation_id"] for line in validate} == {gone["ValidateFunction"]}
     assert {line["key"] for line in aggregate} == {gone["AggregateFunction"]}
-    assert all("NoSuchKey" in line["error"] for line in validate + aggregate)
+    assert {line["key"] for line in classify} == {gone["ClassifyFunction"]}
+    assert all("NoSuchKey" in line["error"] for line in validate + aggregate + classify)
 
 
 def test_invocations_killed_mid_batch_are_redelivered_and_nothing_is_counted_twice(
@@ -371,15 +373,6 @@ def test_a_poison_message_reaches_the_dead_letter_queue_without_blocking_its_bat
     assert evidence(localstack, pipeline) == {("acct-p", 0): 3}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Bug: a JSON body that is not an S3 event is deleted as processed, silently, by every stage. "
-    "events.S3EventNotification defaults `Records` to [] and ignores unknown keys, so created_objects() gives [] for "
-    "any JSON object (here an S3 event inside an SNS envelope, from a subscription without raw message delivery), "
-    "as for S3's s3:TestEvent: announced_keys() does not mark it unreadable (None), classify's record_handler "
-    "succeeds, the message is deleted, nothing is logged, and the object it announces is never processed. Only "
-    "`Event == 's3:TestEvent'` should pass without Records; any other body should fail to the DLQ.",
-)
 def test_a_json_message_that_is_not_an_s3_event_reaches_the_dead_letter_queue(
     localstack: Any, pipeline: LocalPipeline
 ) -> None:
@@ -394,15 +387,6 @@ def test_a_json_message_that_is_not_an_s3_event_reaches_the_dead_letter_queue(
     assert [dead_letters(localstack, pipeline, stage) for stage in STAGES] == [[wrapped]] * len(STAGES)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Gap: the reason a message failed is not logged for a poison message in any stage, nor for a failed "
-    "object in classify. functions/validate/app.py and functions/aggregate/app.py return an unparsable body in "
-    "batchItemFailures (announced_keys() gives None) without logging anything; functions/classify/app.py builds its "
-    "BatchProcessor without `logger=`, so Powertools logs a failed record only at DEBUG on its own logger, and the "
-    "reason reaches CloudWatch only when every record of a batch fails (the runtime prints the "
-    "BatchProcessingError; here the local runner's 'handler raised', which this test does not count).",
-)
 def test_every_stage_logs_why_a_message_failed_with_its_message_id_or_key(
     localstack: Any, pipeline: LocalPipeline
 ) -> None:
