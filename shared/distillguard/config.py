@@ -38,6 +38,7 @@ class StorageSettings(BaseSettings):
 
 class ValidateSettings(StorageSettings):
     customer_metadata_keys: Annotated[tuple[str, ...], NoDecode] = ("customer_account", "customer_id", "account_id")
+    trusted_metadata_roles: Annotated[tuple[str, ...], NoDecode] = ()
     batch_records: int = Field(default=2_000, ge=1, le=50_000)
     # A record more than this far outside its object's date partition (or after the object was written) is
     # quarantined: replays of old logs are normal, a record claiming another day than its partition is not.
@@ -57,7 +58,11 @@ class ValidateSettings(StorageSettings):
     max_offloaded_body_bytes: int = Field(default=16 * 1024 * 1024, ge=1, le=256 * 1024 * 1024)
 
     _split_keys = field_validator(
-        "customer_metadata_keys", "litellm_customer_fields", "litellm_placeholder_users", mode="before"
+        "customer_metadata_keys",
+        "trusted_metadata_roles",
+        "litellm_customer_fields",
+        "litellm_placeholder_users",
+        mode="before",
     )(_csv)
 
 

@@ -35,6 +35,7 @@ def validate_objects(
     run = ValidationRun(
         format_settings=FormatSettings(
             customer_metadata_keys=settings.customer_metadata_keys,
+            trusted_metadata_roles=settings.trusted_metadata_roles,
             litellm_customer_fields=settings.litellm_customer_fields,
             litellm_placeholder_users=settings.litellm_placeholder_users,
             max_prompt_chars=settings.max_prompt_chars,

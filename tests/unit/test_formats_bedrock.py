@@ -73,6 +73,22 @@ def test_the_customer_is_the_first_request_metadata_key_in_order() -> None:
     assert reversed_keys.customer_account == "cust-0042"
 
 
+def test_with_trusted_roles_only_a_gateway_role_may_name_the_customer_in_request_metadata() -> None:
+    # Given a record naming customer "acme-corp" in requestMetadata, made through some caller's role
+    raw = _samples()[0]
+    caller = raw["identity"]["arn"]
+    role = caller.split(":", 5)[5].split("/")[1] if "assumed-role/" in caller else caller.rsplit("/", 1)[-1]
+
+    # When only that role is trusted, and when only a different (gateway) role is
+    trusted = _parse(raw, FormatSettings(trusted_metadata_roles=(role,)))
+    untrusted = _parse(raw, FormatSettings(trusted_metadata_roles=("llm-gateway",)))
+
+    # Then the trusted caller names its customer; any other caller is named by its own identity, so it cannot
+    # pose as another customer or spread its traffic over invented ones
+    assert trusted.customer_account == "acme-corp"
+    assert untrusted.customer_account != "acme-corp" and untrusted.customer_account.startswith("arn:aws:")
+
+
 def test_without_a_customer_key_the_identity_arn_is_the_customer() -> None:
     # Given a Converse record whose only customer key is empty
     record = _parse(_samples()[1])

@@ -8,7 +8,8 @@ chat body, or a raw completion prompt (``prompt``: Llama, Mistral, legacy Claude
 reader, as in pure tools, such records are rejected as ``body_offloaded``). A record with neither (text data delivery
 turned off in the logging configuration) carries no prompt: ``prompt_redacted``, counted per customer.
 
-Customer: the first non-empty ``requestMetadata`` key of ``FormatSettings.customer_metadata_keys``, else the caller's
+Customer: the first non-empty ``requestMetadata`` key of ``FormatSettings.customer_metadata_keys`` (only from the
+roles in ``trusted_metadata_roles`` when that is set), else the caller's
 IAM identity, an assumed role without its session name (``arn:aws:sts::<acct>:assumed-role/<role>``: one role, one
 customer, however many sessions it opens), or the user's ARN. Only Converse and ConverseStream accept
 ``requestMetadata``; InvokeModel records always fall back to the identity.
@@ -202,13 +203,24 @@ def _cohere_turn(turn: Any) -> Any:
 
 
 def _customer(metadata: Mapping[str, Any], arn: str | None, settings: FormatSettings) -> str:
-    for key in settings.customer_metadata_keys:
-        value = _text(metadata.get(key))
-        if value:
-            return value
+    if _trusts_metadata(arn, settings):
+        for key in settings.customer_metadata_keys:
+            value = _text(metadata.get(key))
+            if value:
+                return value
     if arn and arn.strip():
         return caller_identity(arn.strip())
     raise RecordRejected("no_customer", "neither requestMetadata nor identity.arn names the caller")
+
+
+def _trusts_metadata(arn: str | None, settings: FormatSettings) -> bool:
+    """`requestMetadata` is written by whoever calls Bedrock: with `trusted_metadata_roles` set, only those roles
+    (a gateway's) may name the customer; any other caller is named by its own identity, so it cannot pose as
+    another customer or spread its traffic over invented ones."""
+    if not settings.trusted_metadata_roles:
+        return True
+    role = caller_identity(arn.strip()).rsplit("/", 1)[-1] if arn and arn.strip() else None
+    return role in settings.trusted_metadata_roles
 
 
 def caller_identity(arn: str) -> str:

@@ -14,6 +14,8 @@ class FormatSettings:
 
     ``customer_metadata_keys``: Bedrock ``requestMetadata`` keys that name the customer, tried in order; the first
     non-empty value wins, then the caller's IAM identity (an assumed role without its session name).
+    ``trusted_metadata_roles``: when set, only callers assuming one of these role names may name the customer in
+    ``requestMetadata``; everyone else is named by its identity.
 
     ``litellm_customer_fields``: the fields that name a LiteLLM customer, tried in order; each is looked up in the
     payload's ``metadata`` (``StandardLoggingMetadata``), then at the payload's top level (``end_user``). A value in
@@ -25,6 +27,7 @@ class FormatSettings:
     """
 
     customer_metadata_keys: tuple[str, ...] = ("customer_account", "customer_id", "account_id")
+    trusted_metadata_roles: tuple[str, ...] = ()
     litellm_customer_fields: tuple[str, ...] = (
         "user_api_key_team_id",
         "team_id",
