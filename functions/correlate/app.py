@@ -27,6 +27,7 @@ if settings.forward_to_security_hub:
         SecurityHubForwarder(client("securityhub"), settings.security_hub_product_arn, settings.aws_account_id)
     )
 correlator = Correlator(
+    # The correlator only reads evidence: the retention below applies to writes and is never used here.
     evidence=DynamoEvidenceStore(
         client("dynamodb"), settings.table_name, shards=settings.evidence_shards, retention=timedelta(days=1)
     ),

@@ -32,27 +32,33 @@ from pydantic import BaseModel, ConfigDict
 from distillguard.correlation.profile import MINUTES_PER_HOUR, AccountProfile
 from distillguard.records import SUSPICIOUS_LABELS, Label
 
+# Timing links: 5-minute buckets of one template or network.
 BUCKET_MINUTES = 5
-MAX_BUCKETS_PER_HOUR = 4
-MIN_SHARED_BUCKETS = 2
-MIXED_SHARE = 0.25
-BURST_CONTRAST = 3
-LONE_MIN_TOOLSETS = 4
-LONE_TOOLSET_SHARE = 0.1
-CHURN_SHARE = 0.8
-MAX_SCAFFOLDS = 16
-MIN_BURST_ACCOUNTS = 4
-MIN_SHARED_BUCKET_SHARE = 0.5
 TIMING_KINDS = frozenset({"template+timing", "network+timing"})
+MAX_BUCKETS_PER_HOUR = 4  # busier than this is continuous traffic: no timing links
+MIN_BURST_ACCOUNTS = 4  # accounts a bucket needs to be a burst...
+BURST_CONTRAST = 3  # ...and this many times its template's or network's median bucket
+MIN_SHARED_BUCKETS = 2  # bursts an account must take part in (or one of twice the minimum size)...
+MIN_SHARED_BUCKET_SHARE = 0.5  # ...making up this share of its active buckets
+# The synchronised-bursts signal of a group.
 BURST_WINDOW_MINUTES = 5
 BURST_MIN_MEMBERS = 5
 BURST_MIN_SHARE = 0.6
+# Agentic behaviour.
+CHURN_SHARE = 0.8  # distinct toolsets per agentic request for an account to churn
+LONE_MIN_TOOLSETS = 4  # toolsets a lone agentic account must sweep...
+LONE_TOOLSET_SHARE = 0.1  # ...and per agentic request
+# Accounts sending both kinds at once (model hoppers) link by network only.
+MIXED_SHARE = 0.25
+MAX_SCAFFOLDS = 16  # shared templates an incident keeps, most shared first
 Signal = Literal["shared_templates", "shared_networks", "synchronised_bursts", "toolset_churn", "model_pivot"]
 DetectionKind = Literal["cluster", "account"]
 
 
 class DetectionRules(BaseModel):
-    """Thresholds of detection; each is a template parameter (see template.yaml's Correlation* parameters)."""
+    """Thresholds of detection. The ones a deployment tunes are template parameters (AccountMinShare,
+    ClusterMinMembers, ClusterMinSignals, LoneMinSuspicious, CorrelationHorizonHours); the others keep these
+    defaults."""
 
     model_config = ConfigDict(frozen=True)
 
