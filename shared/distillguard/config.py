@@ -92,7 +92,7 @@ class CorrelateSettings(BaseSettings):
     incident_retention_days: int = Field(default=365, ge=1)
     lateness_seconds: int = Field(default=1800, ge=0)
     horizon_hours: int = Field(default=24, ge=1, le=168)
-    account_min_share: float = Field(default=0.3, gt=0, le=1)
+    account_min_share: float = Field(default=0.2, gt=0, le=1)
     cluster_min_members: int = Field(default=3, ge=2)
     cluster_min_signals: int = Field(default=2, ge=1, le=5)
     lone_min_suspicious: int = Field(default=150, ge=1)

@@ -64,11 +64,11 @@ class DetectionRules(BaseModel):
 
     horizon_hours: int = 24
     account_min_suspicious: int = 1
-    account_min_share: float = 0.3
+    account_min_share: float = 0.2
     template_min_purity: float = 0.6
     cluster_min_members: int = 3
     cluster_min_suspicious: int = 6
-    cluster_min_share: float = 0.35
+    cluster_min_share: float = 0.25
     cluster_min_signals: int = 2
     member_strong_suspicious: int = 3
     lone_min_suspicious: int = 150
