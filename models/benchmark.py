@@ -1,6 +1,6 @@
 """Speed, start-up, size and memory of the shipped classifier.
 
-    python -m models.benchmark [--model-dir models/distillguard-clf] [--data ../shared/data/prompts]
+    python -m models.benchmark [--model-dir models/distillguard-clf] [--data ../shared/data/prompts] [--write]
 
 - throughput: prompts/s through ``PromptClassifier.predict`` (featurisation + ONNX) with one intra-op thread,
   over every corpus prompt in a fixed shuffled order (the corpus's length mix), batches of 256; best of 3
@@ -142,8 +142,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model-dir", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR)
+    parser.add_argument(
+        "--write", action="store_true", help="store the figures in the folder's EVALUATION.json and regenerate its card"
+    )
     args = parser.parse_args(argv)
-    print(json.dumps(run_benchmark(args.model_dir, args.data), indent=1))
+    evaluation_file = args.model_dir / "EVALUATION.json"
+    evaluation = json.loads(evaluation_file.read_text(encoding="utf-8")) if evaluation_file.exists() else {}
+    exclude = bool(evaluation.get("data", {}).get("exclude_noncommercial", False))
+    speed = run_benchmark(args.model_dir, args.data, exclude_noncommercial=exclude)
+    print(json.dumps(speed, indent=1))
+    if args.write:
+        from models.card import write_model_card
+
+        evaluation["speed"] = speed
+        evaluation_file.write_text(json.dumps(evaluation, indent=1) + "\n", encoding="utf-8")
+        write_model_card(args.model_dir, evaluation)
     return 0
 
 
