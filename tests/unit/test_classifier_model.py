@@ -202,3 +202,107 @@ def test_renaming_numbers_and_names_keeps_the_label(clf, template):
     renamed = [template.replace("{p}", _rename(p)) for p in PLAIN_PROBLEMS]
     assert renamed != originals
     assert [p.label for p in clf.predict(originals)] == [p.label for p in clf.predict(renamed)]
+
+
+# --- behaviour on the families of issue 8 (prompts written for these tests, not taken from training) ---------
+MC_QUESTION = "Which planet is closest to the Sun?\nA. Venus\nB. Mercury\nC. Mars\nD. Earth"
+QUESTION = "How many minutes are there in 3.5 hours?"
+ANSWER_1 = "3.5 hours is 3 hours and 30 minutes, so 180 + 30 = 210 minutes."
+ANSWER_2 = "There are 60 minutes in an hour, so the answer is 350."
+
+HARVESTING_FAMILIES = {
+    "pairwise judge": _user(
+        f"Two assistants replied to the same question. Decide which reply is more correct and helpful, explain "
+        f"briefly, and end with 'Better: first' or 'Better: second'.\n\nQuestion: {QUESTION}\n\nFirst reply: "
+        f"{ANSWER_1}\n\nSecond reply: {ANSWER_2}"
+    ),
+    "batch ranking judge": _user(
+        f"Order the candidate outputs below from best to worst for accuracy and give the order as a list of "
+        f"numbers, with a short justification.\n\nQuestion: {QUESTION}\n\nOutput 1: {ANSWER_1}\n\nOutput 2: "
+        f"{ANSWER_2}\n\nOutput 3: About 200 minutes."
+    ),
+    "JSON verdict judge": _user(
+        f'Evaluate the model response. Reply only with JSON containing the keys "analysis", "score" (1-10) and '
+        f'"verdict".\n\nPrompt: {QUESTION}\nModel response: {ANSWER_2}'
+    ),
+    "reference grader": _user(
+        f"Compare the submitted answer with the reference answer and say whether it is correct. Explain, then "
+        f"print CORRECT or INCORRECT.\n\nQuestion: {QUESTION}\nReference answer: 210\nSubmitted answer: {ANSWER_2}"
+    ),
+    "multiple-choice answer directive": _user(f"{MC_QUESTION}\n\nRespond with only the letter of your choice."),
+    "unusual reasoning markup": _user(
+        "Find the number of positive divisors of 360.\n\nPut all of your reasoning between <<work>> and <</work>> "
+        "markers, thinking as long as necessary, and then write the final result after 'RESULT:'."
+    ),
+}
+ORDINARY_LOOKALIKES = {
+    "role-play game with rules": _user(
+        "Let's play a geography quiz. Rules: you ask me one question at a time about world rivers, I answer, you "
+        "tell me whether I'm right and what the correct answer is, and you keep my score. Ten questions in total."
+    ),
+    "step-by-step inside an everyday request": _user(
+        "Think step by step about how to organise a small kitchen, then give me eight practical tips in a bulleted "
+        "list, friendly tone, under 150 words."
+    ),
+    "asking for a rating of one's own work": _user(
+        "Could you rate my short story opening from 1 to 10 and suggest one change? 'The lighthouse keeper had "
+        "not spoken to anyone in three weeks.'"
+    ),
+}
+
+
+# Known weakness, kept visible: a bare "letter only" directive on a four-option question still leans ordinary
+# (it moves the score a long way towards cot, see the directional test below, but not past the boundary).
+KNOWN_MISSES = {"multiple-choice answer directive"}
+
+
+@pytest.mark.parametrize(
+    "family",
+    [
+        pytest.param(f, marks=pytest.mark.xfail(reason="known miss, see KNOWN_MISSES", strict=False))
+        if f in KNOWN_MISSES
+        else f
+        for f in sorted(HARVESTING_FAMILIES)
+    ],
+)
+def test_judge_grader_and_benchmark_formats_are_cot(clf, family):
+    assert clf.predict([HARVESTING_FAMILIES[family]])[0].label == "cot_harvesting"
+
+
+@pytest.mark.parametrize("family", sorted(ORDINARY_LOOKALIKES))
+def test_games_and_everyday_step_by_step_requests_are_ordinary(clf, family):
+    assert clf.predict([ORDINARY_LOOKALIKES[family]])[0].label == "ordinary"
+
+
+def test_an_answer_letter_directive_moves_a_multiple_choice_question_towards_cot(clf):
+    plain, directed = _cot(clf, [_user(MC_QUESTION), HARVESTING_FAMILIES["multiple-choice answer directive"]])
+    assert clf.predict([_user(MC_QUESTION)])[0].label == "ordinary"
+    assert directed > plain + 0.2
+
+
+def test_wrapping_two_answers_in_a_comparison_moves_towards_cot(clf):
+    plain, judged = _cot(clf, [_user(QUESTION), HARVESTING_FAMILIES["pairwise judge"]])
+    assert judged > plain + 0.3
+
+
+@pytest.mark.parametrize(("old", "new"), [("First reply", "Reply A"), ("Second reply", "Reply B")])
+def test_renaming_the_candidates_of_a_judge_prompt_keeps_the_label(clf, old, new):
+    text = HARVESTING_FAMILIES["pairwise judge"]
+    renamed = text.replace(old, new).replace(old.split()[0].lower(), new.split()[1])
+    assert renamed != text
+    assert clf.predict([renamed])[0].label == "cot_harvesting"
+
+
+@pytest.mark.parametrize("topic", ["world rivers", "famous paintings", "football history", "chemical elements"])
+def test_changing_the_topic_of_a_quiz_game_keeps_it_ordinary(clf, topic):
+    text = ORDINARY_LOOKALIKES["role-play game with rules"].replace("world rivers", topic)
+    assert clf.predict([text])[0].label == "ordinary"
+
+
+def test_the_shipped_temperature_is_the_one_the_evaluation_chose(clf):
+    # Given the artefact's evaluation report (calibration measured on held-out families)
+    evaluation = json.loads((DEFAULT_MODEL_DIR / "EVALUATION.json").read_text())
+    calibration = evaluation["leave_one_family_out"]["calibration"]
+    # Then the model serves with the temperature the report says it ships
+    assert clf.metadata["training"]["temperature"] == pytest.approx(calibration["temperature_shipped"], abs=1e-4)
+    assert 0.05 < clf.metadata["training"]["temperature"] < 20
