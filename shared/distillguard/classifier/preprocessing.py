@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -25,6 +26,8 @@ ROLES: tuple[str, ...] = ("system", "tools", "user", "assistant", "tool")
 
 # A block header starts the text or follows a blank line: "[role]\n".
 _BLOCK_RE = re.compile(r"(?:\A|\n\n)\[(system|tools|user|assistant|tool)\]\n")
+# The same headers, found faster: search the literal "[role]\n" and check what precedes it (see _headers).
+_HEADER_RE = re.compile(r"\[(system|tools|user|assistant|tool)\]\n")
 
 # Truncation budget, in characters. Prompts no longer than MAX_CHARS are left untouched; longer ones keep:
 SYSTEM_HEAD, SYSTEM_TAIL = 1500, 500
@@ -54,19 +57,34 @@ class Block:
     content: str
 
 
+def _headers(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, role) of every block header: what ``_BLOCK_RE.finditer`` finds, without its slow scan (a
+    pattern that starts with an alternation cannot use the fast literal search)."""
+    out: list[tuple[int, int, str]] = []
+    last_end = 0
+    for m in _HEADER_RE.finditer(text):
+        s = m.start()
+        if s == 0:
+            start = 0
+        elif s - 2 >= last_end and text[s - 2 : s] == "\n\n":
+            start = s - 2
+        else:
+            continue
+        out.append((start, m.end(), m.group(1)))
+        last_end = m.end()
+    return out
+
+
 def split_blocks(text: str) -> list[Block]:
     """Parse the corpus serialisation (``[role]\\ncontent`` blocks joined by blank lines)."""
-    matches = list(_BLOCK_RE.finditer(text))
-    if not matches or matches[0].start() != 0:
-        if not matches:
-            return [Block("raw", text)]
-        # Text before the first header: keep it as a raw block.
-        blocks = [Block("raw", text[: matches[0].start()])]
-    else:
-        blocks = []
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        blocks.append(Block(m.group(1), text[m.end() : end]))
+    headers = _headers(text) if "]\n" in text else []
+    if not headers:
+        return [Block("raw", text)]
+    # Text before the first header: keep it as a raw block.
+    blocks = [Block("raw", text[: headers[0][0]])] if headers[0][0] != 0 else []
+    for i, (_, end, role) in enumerate(headers):
+        stop = headers[i + 1][0] if i + 1 < len(headers) else len(text)
+        blocks.append(Block(role, text[end:stop]))
     return blocks
 
 
@@ -118,8 +136,14 @@ def truncate(text: str) -> str:
 # markup tags around sections (<think>, <|begin_x|>, [[final]], ⟦x⟧), lettered options, a line-prefix scaffold
 # repeated down the prompt (Thought/Action/Observation, Plan/Call/Result), JSON and code. The patterns are
 # kept simple (and guarded by substring checks) because they run on every prompt at serving time.
-_TAG_RE = re.compile(r"<\|?/?[A-Za-z_][\w-]{0,30}\|?>|\[\[/?[A-Za-z_]{2,20}\]\]|[⟦⟪«]/?[A-Za-z_]{2,20}[⟧⟫»]")
-_TAG_OPENERS = ("<", "[[", "⟦", "⟪", "«")
+# One pattern per kind of opener, each run only when its opener occurs (the "<" one has a literal first
+# character, which the regex engine searches fast). Matches of different patterns cannot overlap, so the union
+# of their matches is what one alternation would find.
+_TAG_PATTERNS = (
+    (("<",), re.compile(r"<\|?/?[A-Za-z_][\w-]{0,30}\|?>")),
+    (("[[",), re.compile(r"\[\[/?[A-Za-z_]{2,20}\]\]")),
+    (("⟦", "⟪", "«"), re.compile(r"[⟦⟪«]/?[A-Za-z_]{2,20}[⟧⟫»]")),
+)
 _OPTION_RE = re.compile(r"\n\(?[A-E][.):] ")
 _SCAFFOLD_RE = re.compile(r"\n([A-Z][a-z]{1,15})(?: \d+)?:")
 _JSON_RE = re.compile(r'[{\[]\s*"[^"\n]{1,40}"\s*:')
@@ -133,12 +157,14 @@ MAX_SCHEMA_COUNT = 6
 def layout_tokens(text: str) -> list[str]:
     """Layout cues of one block's text (see above), as structural tokens."""
     toks = []
-    if any(o in text for o in _TAG_OPENERS):
-        tags = set(_TAG_RE.findall(text))
-        if tags:
-            toks.append(STRUCT_PREFIX + "tags")
-            if len(tags) >= 3:
-                toks.append(STRUCT_PREFIX + "tags3")
+    tags: set[str] = set()
+    for openers, pattern in _TAG_PATTERNS:
+        if any(o in text for o in openers):
+            tags.update(pattern.findall(text))
+    if tags:
+        toks.append(STRUCT_PREFIX + "tags")
+        if len(tags) >= 3:
+            toks.append(STRUCT_PREFIX + "tags3")
     if len(_OPTION_RE.findall(text)) >= 3:
         toks.append(STRUCT_PREFIX + "options")
     prefixes = _SCAFFOLD_RE.findall(text)
@@ -245,7 +271,7 @@ class Featurizer:
         struct_docs: list[int] = []
         for d, text in enumerate(texts):
             toks, struct = text_and_struct_tokens(text)
-            flat_ids.extend([get(t, 0) for t in toks])
+            flat_ids.extend(map(get, toks, repeat(0)))
             flat_ids.append(0)  # separator: no bigram across prompts
             lengths.append(len(toks) + 1)
             for s in struct:
