@@ -150,12 +150,22 @@ class Traffic:
         return names
 
     def lone_bulk(self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40, templates: str = "bulk") -> str:
-        """One account harvesting around the clock, a request every 80 seconds, with two templates."""
+        """One account harvesting around the clock, a request every 80 seconds: half through two shared templates,
+        half with skeletons of their own (the problem filled in on short lines)."""
         for hour in range(hours):
             for shot in range(per_hour):
                 at = START + timedelta(hours=hour, seconds=shot * 80)
-                template = f"{templates}-{shot % 2}"
+                template = f"{templates}-{shot % 2}" if shot % 4 < 2 else f"{account}-problem-{hour}-{shot}"
                 self.add(verdict(account, at, "cot_harvesting", template=template, ip="198.18.0.5", line=shot))
+        return account
+
+    def pipeline(self, account: str = "cron-001", hours: int = 12, per_hour: int = 60) -> str:
+        """A cron job sending one fixed prompt around changing data at the top of every hour, misread as
+        harvesting by the classifier."""
+        for hour in range(hours):
+            for shot in range(per_hour):
+                at = START + timedelta(hours=hour, seconds=shot * 3)
+                self.add(verdict(account, at, "cot_harvesting", template="cron-prompt", ip="198.18.7.5", line=shot))
         return account
 
     def eval_team(self, account: str = "eval-001", hours: int = 3, per_hour: int = 120) -> str:

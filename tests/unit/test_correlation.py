@@ -88,6 +88,15 @@ def test_a_bulk_harvester_using_a_campaigns_templates_at_the_same_time_stays_a_s
     assert sorted(members.values(), key=len) == [{bulk}, set(hydra)]
 
 
+def test_a_pipeline_repeating_one_prompt_all_day_is_not_a_lone_harvester_even_if_misread() -> None:
+    # Given a cron job sending 60 requests of one fixed shape every hour, which the classifier calls harvesting
+    traffic = Traffic()
+    traffic.pipeline()
+    bulk = traffic.lone_bulk()
+    # Then only the bulk harvester, whose requests take many distinct skeletons, is flagged
+    assert run_all(traffic).flagged() == {bulk}
+
+
 def test_redelivered_objects_change_nothing() -> None:
     # Given a hydra's objects aggregated once, then every object delivered again
     traffic = Traffic()

@@ -48,6 +48,8 @@ BURST_MIN_SHARE = 0.6
 CHURN_SHARE = 0.8  # distinct toolsets per agentic request for an account to churn
 LONE_MIN_TOOLSETS = 4  # toolsets a lone agentic account must sweep...
 LONE_TOOLSET_SHARE = 0.1  # ...and per agentic request
+LONE_MIN_SKELETONS = 10  # distinct request skeletons a lone volume account must show...
+LONE_SKELETON_SHARE = 0.05  # ...and per harvesting request
 # Accounts sending both kinds at once (model hoppers) link by network only.
 MIXED_SHARE = 0.25
 MAX_SCAFFOLDS = 16  # shared templates an incident keeps, most shared first
@@ -389,15 +391,21 @@ def _member_reason(profile: AccountProfile, kinds: set[str], rules: DetectionRul
 
 
 def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
-    """Why one account is an operation by itself: sustained harvesting volume over many hours (for agentic
-    traffic, over many toolsets: a developer's agent loops all day on its one toolset), or both kinds at once."""
+    """Why one account is an operation by itself: sustained harvesting volume over many hours and many distinct
+    requests (for agentic traffic, over many toolsets: a developer's agent loops all day on its one toolset), or
+    both kinds at once."""
     hours = len(profile.suspicious_hours)
     agentic = profile.by_label["agentic_extraction"]
     sweeps_toolsets = len(profile.toolsets) >= max(LONE_MIN_TOOLSETS, LONE_TOOLSET_SHARE * agentic)
+    # Automation repeats one request shape all day (a pipeline's fixed prompt around changing data); harvesting
+    # sweeps many problems, so its requests take many distinct skeletons.
+    skeletons = sum(1 for fp in profile.suspicious_fingerprints if not fp.startswith("o"))
+    varied = skeletons >= max(LONE_MIN_SKELETONS, LONE_SKELETON_SHARE * profile.suspicious)
     if (
         profile.suspicious >= rules.lone_min_suspicious
         and profile.share >= rules.lone_min_share
         and hours >= rules.lone_min_hours
+        and varied
         and (profile.dominant_label == "cot_harvesting" or sweeps_toolsets)
     ):
         return f"sustained volume: {profile.suspicious} harvesting prompts over {hours} hours ({profile.share:.0%})"
