@@ -39,7 +39,7 @@ def verdict_lines(
             source_format="gateway",
             source_key=source_key,
             line_number=index + 1,
-            template_fingerprint="t",
+            template_fingerprint=f"{hour:04x}{index:04x}",  # a distinct problem in each request
             label=label,
             scores={name: 0.98 if name == label else 0.01 for name in LABELS},
             model_version="test-model",
