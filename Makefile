@@ -76,8 +76,8 @@ bench-replay: $(VENV)/.dev-installed ## replay a tiny simulated day through the 
 	$(BIN)/python -m infra.bench_replay --scale tiny
 
 bench-detection: $(VENV)/.runtime-installed ## detection figures: 3 small seeds and 1 full seed, scored against ground truth
-	$(BIN)/python -m infra.bench_detection --scale small --seeds 701 702 703
-	$(BIN)/python -m infra.bench_detection --scale full --seeds 801
+	$(BIN)/python -m infra.bench_detection --scale small --seeds 901 902 903
+	$(BIN)/python -m infra.bench_detection --scale full --seeds 1001
 
 simulate: $(VENV)/.runtime-installed ## write simulated traffic to build/simulated (SEED=n)
 	$(BIN)/distillguard simulate --out build/simulated --seed $${SEED:-0}
