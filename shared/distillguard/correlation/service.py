@@ -120,6 +120,7 @@ class Correlator:
 
     def run(self, *, flush: bool = False, max_hours: int = 24 * 31) -> CorrelationReport:
         report = CorrelationReport()
+        self._hours = {}  # a warm Lambda keeps this object: evidence that arrived late since must be read again
         report.published += self.publish_outbox()  # what a crashed run committed but did not send
         watermark = self.evidence.watermark()
         if watermark is None:
