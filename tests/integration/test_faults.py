@@ -10,7 +10,7 @@ import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_plus
@@ -20,12 +20,11 @@ from botocore.exceptions import ClientError
 
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.local.pipeline import LocalPipeline, local_pipeline, log_files
-from distillguard.records import LABELS, Label, Verdict
 from distillguard.simulate import simulate
 from tests import faults
+from tests.verdict_objects import HOUR, verdict_object
 
 pytestmark = pytest.mark.integration
-HOUR = datetime(2026, 2, 3, 8, tzinfo=UTC)
 STAGES = ("ValidateFunction", "ClassifyFunction", "AggregateFunction")
 MAX_RECEIVES = 5  # the stage queues' maxReceiveCount in template.yaml
 
@@ -38,29 +37,6 @@ def pipeline(endpoint: object) -> Iterator[LocalPipeline]:
 
 
 # --- what the tests put --------------------------------------------------------------------------------------
-
-
-def verdict_object(account: str, label: Label, hours: int, per_hour: int, source_key: str) -> bytes:
-    """A gzip JSON-lines verdict object, as the classify stage writes them."""
-    verdicts = [
-        Verdict(
-            request_id=f"{account}-{source_key}-{hour}-{index}",
-            timestamp=HOUR + timedelta(hours=hour, minutes=index * 2),
-            customer_account=account,
-            source_ip="198.51.100.7",
-            user_agent="python-httpx/0.27.0",
-            source_format="gateway",
-            source_key=source_key,
-            line_number=index + 1,
-            template_fingerprint=f"{hour:04x}{index:04x}",  # a distinct problem in each request
-            label=label,
-            scores={name: 0.98 if name == label else 0.01 for name in LABELS},
-            model_version="test-model",
-        )
-        for hour in range(hours)
-        for index in range(per_hour)
-    ]
-    return gzip.compress(b"".join(v.model_dump_json().encode() + b"\n" for v in verdicts), mtime=0)
 
 
 def gateway_log(*groups: tuple[str, int, int]) -> bytes:

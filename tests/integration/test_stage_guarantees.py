@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote_plus
 
@@ -14,40 +14,15 @@ import pytest
 from distillguard.adapters.clients import client
 from distillguard.adapters.dynamodb import evidence_pk, shard_of
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
-from distillguard.records import LABELS, Label, Verdict
+from tests.verdict_objects import HOUR, verdict_object
 
 pytestmark = pytest.mark.integration
-HOUR = datetime(2026, 2, 3, 8, tzinfo=UTC)
 
 
 @pytest.fixture
 def pipeline(endpoint: object) -> Iterator[LocalPipeline]:
     with local_pipeline(stack_name="dg-test") as (_, running):
         yield running
-
-
-def verdict_lines(
-    account: str, label: Label, hours: int, per_hour: int, source_key: str = "raw/gateway/x.jsonl"
-) -> bytes:
-    verdicts = [
-        Verdict(
-            request_id=f"{account}-{hour}-{index}",
-            timestamp=HOUR + timedelta(hours=hour, minutes=index * 2),
-            customer_account=account,
-            source_ip="198.51.100.7",
-            user_agent="python-httpx/0.27.0",
-            source_format="gateway",
-            source_key=source_key,
-            line_number=index + 1,
-            template_fingerprint=f"{hour:04x}{index:04x}",  # a distinct problem in each request
-            label=label,
-            scores={name: 0.98 if name == label else 0.01 for name in LABELS},
-            model_version="test-model",
-        )
-        for hour in range(hours)
-        for index in range(per_hour)
-    ]
-    return gzip.compress(b"".join(v.model_dump_json().encode() + b"\n" for v in verdicts), mtime=0)
 
 
 def evidence_prompts(localstack: Any, pipeline: LocalPipeline, account: str, hours: int) -> list[int]:
@@ -83,7 +58,7 @@ def test_a_redelivered_verdict_object_counts_once_and_notifies_once(localstack: 
     s3 = localstack.boto3.client("s3")
     key = "verdicts/gateway/2026/02/03/08/batch-1.jsonl.gz"
     s3.put_object(
-        Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_lines("acct-bulk-1", "cot_harvesting", 8, 30)
+        Bucket=pipeline.deployment.bucket, Key=key, Body=verdict_object("acct-bulk-1", "cot_harvesting", 8, 30)
     )
     first = pipeline.run()
     before = evidence_prompts(localstack, pipeline, "acct-bulk-1", 8)
@@ -107,9 +82,9 @@ def test_a_batch_mixing_a_counted_object_and_a_new_one_counts_each_exactly_once(
     s3, sqs = localstack.boto3.client("s3"), localstack.boto3.client("sqs")
     bucket, queue = pipeline.deployment.bucket, queue_url(pipeline, "AggregateFunction")
     # Given object A already counted, and object B (another source object) written without a notification
-    s3.put_object(Bucket=bucket, Key="verdicts/a.jsonl.gz", Body=verdict_lines("acct-mixed", "ordinary", 1, 4))
+    s3.put_object(Bucket=bucket, Key="verdicts/a.jsonl.gz", Body=verdict_object("acct-mixed", "ordinary", 1, 4))
     pipeline.run()
-    body = verdict_lines("acct-mixed", "ordinary", 1, 6, source_key="raw/gateway/y.jsonl")
+    body = verdict_object("acct-mixed", "ordinary", 1, 6, source_key="raw/gateway/y.jsonl")
     s3.put_object(Bucket=bucket, Key="other/b.jsonl.gz", Body=body)
     s3.copy_object(Bucket=bucket, Key="verdicts/b.jsonl.gz", CopySource={"Bucket": bucket, "Key": "other/b.jsonl.gz"})
     sqs.purge_queue(QueueUrl=queue)
@@ -136,7 +111,7 @@ def test_subscribers_can_filter_findings_on_their_attributes(localstack: Any, pi
     localstack.boto3.client("s3").put_object(
         Bucket=pipeline.deployment.bucket,
         Key="verdicts/x/batch.jsonl.gz",
-        Body=verdict_lines("acct-bulk-2", "cot_harvesting", 8, 25),
+        Body=verdict_object("acct-bulk-2", "cot_harvesting", 8, 25),
     )
     published = pipeline.run()
     # Then the pager queue receives that finding, with the attributes a filter policy can use
@@ -213,7 +188,7 @@ def test_findings_are_forwarded_to_security_hub_when_the_parameter_is_on(localst
         localstack.boto3.client("s3").put_object(
             Bucket=pipeline.deployment.bucket,
             Key="verdicts/hub/batch.jsonl.gz",
-            Body=verdict_lines("acct-bulk-hub", "cot_harvesting", 8, 25),
+            Body=verdict_object("acct-bulk-hub", "cot_harvesting", 8, 25),
         )
         # When a lone harvester is found
         published = pipeline.run()
@@ -231,7 +206,7 @@ def test_under_load_the_aggregate_function_gets_full_batches_and_stays_inside_dy
     # Given 150 verdict objects of one busy account in one hour, all waiting on the aggregate queue
     s3 = localstack.boto3.client("s3")
     for index in range(150):
-        body = verdict_lines("acct-busy", "ordinary", 1, 2, source_key=f"raw/gateway/part-{index}.jsonl")
+        body = verdict_object("acct-busy", "ordinary", 1, 2, source_key=f"raw/gateway/part-{index}.jsonl")
         s3.put_object(Bucket=pipeline.deployment.bucket, Key=f"verdicts/busy/{index:03d}.jsonl.gz", Body=body)
     # When the pipeline drains them as Lambda does under load
     pipeline.run()
