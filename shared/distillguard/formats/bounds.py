@@ -50,7 +50,8 @@ def _head_tail(text: str, cap: int) -> str:
     if len(text) <= cap:
         return text
     keep = cap - len(ELIDED)
-    if keep <= 0:
-        return text[:cap]
     head = int(keep * HEAD_SHARE)
+    if head < len(ELIDED):
+        # Too small a cap to keep a head worth the marker: the start of the text is what matters, so cut it there.
+        return text[:cap]
     return text[:head] + ELIDED + text[len(text) - (keep - head) :]
