@@ -109,7 +109,7 @@ def plain_fingerprint_seconds(length: int) -> float:
 def test_fingerprinting_generated_pathological_text_is_linear(text: str) -> None:
     # Given long runs of the characters patterns trip over (dashes, hex, quotes, escapes, fences, marks, digits)
     # When it is fingerprinted
-    hostile = best_time(lambda: template_fingerprint(text), repeats=2)
+    hostile = best_time(lambda: template_fingerprint(text), repeats=5)  # best of five: scheduler noise is milliseconds
 
     # Then it costs about what plain text of its length costs, and the fingerprint is well formed
     assert hostile <= MAX_RATIO * plain_fingerprint_seconds(len(text)) + SLACK_SECONDS
