@@ -70,7 +70,9 @@ def findings_for(folder: Path, classifier: PromptClassifier, rules: DetectionRul
     return [PublishedFinding.from_message(entry.message) for entry in publisher.messages]
 
 
-def run_seed(seed: int, scale: str, classifier: PromptClassifier, rules: DetectionRules) -> Evaluation:
+def run_seed(
+    seed: int, scale: str, classifier: PromptClassifier, rules: DetectionRules, findings_out: Path | None = None
+) -> Evaluation:
     from distillguard.simulate import simulate
 
     with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
@@ -79,6 +81,11 @@ def run_seed(seed: int, scale: str, classifier: PromptClassifier, rules: Detecti
         truth = simulate(folder, seed=seed, scale=scale)
         findings = findings_for(folder, classifier, rules)
         elapsed = time.perf_counter() - started
+        if findings_out is not None:
+            findings_out.mkdir(parents=True, exist_ok=True)
+            (findings_out / f"truth-{scale}-{seed}.json").write_text(truth.model_dump_json())
+            with (findings_out / f"findings-{scale}-{seed}.jsonl").open("w", encoding="utf-8") as handle:
+                handle.writelines(finding.message + "\n" for finding in findings)
     scored = evaluate(Truth.model_validate_json(truth.model_dump_json()), findings)
     accounts = len(truth.accounts)
     print(f"\n== seed {seed}, scale {scale}: {truth.n_records} records, {accounts} accounts ({elapsed:.0f} s)")
@@ -90,10 +97,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103])
+    parser.add_argument("--findings-out", type=Path, help="keep findings and truth per seed here")
     args = parser.parse_args()
     classifier = PromptClassifier.load(DEFAULT_MODEL_DIR)
     rules = DetectionRules()
-    results = {seed: run_seed(seed, args.scale, classifier, rules) for seed in args.seeds}
+    results = {seed: run_seed(seed, args.scale, classifier, rules, args.findings_out) for seed in args.seeds}
     summary = {
         "scale": args.scale,
         "seeds": {
