@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from boto3.dynamodb.table import BatchWriter
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
+from distillguard.adapters.dynamodb_batch import put_all
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.incidents import Incident
 from distillguard.correlation.service import CorrelatorState, OutboxEntry, Watermark
@@ -67,17 +67,20 @@ class DynamoEvidenceStore:
     retention: timedelta
 
     def put(self, items: Sequence[HourEvidence]) -> None:
-        """Writes evidence items (25 per batch request; unprocessed items are re-sent by boto3's BatchWriter)."""
-        with BatchWriter(self.table, self.client, flush_amount=25, overwrite_by_pkeys=["pk", "sk"]) as batch:
-            for item in items:
-                batch.put_item(
-                    {
-                        "pk": _av(evidence_pk(item.hour, shard_of(item.account, self.shards))),
-                        "sk": _av(f"{item.account}#{item.source}"),
-                        "evidence": _av(item.model_dump_json(exclude_defaults=True)),
-                        "expires_at": _av(int((item.hour + self.retention).timestamp())),
-                    }
-                )
+        """Writes evidence items (25 per batch request; unprocessed items are re-sent with backoff)."""
+        put_all(
+            self.client,
+            self.table,
+            (
+                {
+                    "pk": _av(evidence_pk(item.hour, shard_of(item.account, self.shards))),
+                    "sk": _av(f"{item.account}#{item.source}"),
+                    "evidence": _av(item.model_dump_json(exclude_defaults=True)),
+                    "expires_at": _av(int((item.hour + self.retention).timestamp())),
+                }
+                for item in items
+            ),
+        )
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
         """Moves the watermark's first hour back and its latest event time forward (each only if it moves)."""
@@ -185,22 +188,23 @@ class DynamoIncidentStore:
         outbox: Sequence[OutboxEntry],
     ) -> None:
         expires_at = int((hour + self.retention).timestamp())
-        with BatchWriter(self.table, self.client, flush_amount=25, overwrite_by_pkeys=["pk", "sk"]) as batch:
-            for incident in incidents:
-                members = sorted(incident.members)
-                for index in range(0, len(members), MEMBERS_PER_ITEM):
-                    chunk = {
-                        account: incident.member_reasons.get(account, "")
-                        for account in members[index : index + MEMBERS_PER_ITEM]
+        member_items = []
+        for incident in incidents:
+            members = sorted(incident.members)
+            for index in range(0, len(members), MEMBERS_PER_ITEM):
+                chunk = {
+                    account: incident.member_reasons.get(account, "")
+                    for account in members[index : index + MEMBERS_PER_ITEM]
+                }
+                member_items.append(
+                    {
+                        "pk": _av(f"INCIDENT#{incident.uid}"),
+                        "sk": _av(f"MEMBERS#{index // MEMBERS_PER_ITEM:05d}"),
+                        "members": _av(json.dumps(chunk, sort_keys=True)),
+                        "expires_at": _av(expires_at),
                     }
-                    batch.put_item(
-                        {
-                            "pk": _av(f"INCIDENT#{incident.uid}"),
-                            "sk": _av(f"MEMBERS#{index // MEMBERS_PER_ITEM:05d}"),
-                            "members": _av(json.dumps(chunk, sort_keys=True)),
-                            "expires_at": _av(expires_at),
-                        }
-                    )
+                )
+        put_all(self.client, self.table, member_items)
         heads = [{"Put": {"TableName": self.table, "Item": _head_item(i, expires_at)}} for i in incidents]
         puts = [
             {
