@@ -14,6 +14,9 @@ from typing import BinaryIO, Self, TypeVar
 from pydantic import BaseModel
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+# Stage records are small: a canonical record's prompt is cut to ValidateSettings.max_prompt_chars (200,000
+# characters by default) and a verdict carries no prompt at all; no record a stage writes comes near this.
+MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class JsonlGzWriter:
@@ -49,9 +52,20 @@ class JsonlGzWriter:
         self.discard()
 
 
-def read_models(body: BinaryIO, model: type[ModelT]) -> Iterator[ModelT]:
-    """Streams a gzip JSON-lines object written by JsonlGzWriter back into models, one line at a time."""
+class OversizedLine(ValueError):
+    """A line longer than any stage writes: the object is corrupt or not a stage output. Reading it whole would
+    hold it all in memory (a 1 GiB line costs gigabytes once parsed), so the object fails instead."""
+
+
+def read_models(body: BinaryIO, model: type[ModelT], max_line_bytes: int = MAX_LINE_BYTES) -> Iterator[ModelT]:
+    """Streams a gzip JSON-lines object written by JsonlGzWriter back into models, one line at a time; a line
+    over ``max_line_bytes`` raises ``OversizedLine`` after at most that many bytes were read."""
     with gzip.GzipFile(fileobj=body, mode="rb") as unzipped:
-        for line in io.BufferedReader(unzipped):  # type: ignore[arg-type]
+        lines = io.BufferedReader(unzipped)  # type: ignore[arg-type]
+        number = 0
+        while line := lines.readline(max_line_bytes + 1):
+            number += 1
+            if len(line) > max_line_bytes and not line.endswith(b"\n"):
+                raise OversizedLine(f"line {number} is longer than {max_line_bytes} bytes")
             if line.strip():
                 yield model.model_validate_json(line)
