@@ -11,7 +11,7 @@ DATA ?= ../shared/data/prompts
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench-replay bench-detection simulate clean
+.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench-replay bench-detection simulate lock sizes clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -61,6 +61,16 @@ format: $(VENV)/.dev-installed ## apply ruff format and autofixes
 typecheck: $(VENV)/.dev-installed ## mypy on the shared package and each handler
 	$(BIN)/mypy
 	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
+
+# The Lambdas install only these hashed lock files (pip's hash-checking mode): the layer from pyproject.toml's
+# dependencies and `cpu` extra, the validate image from its dependencies and `validate` extra, resolved for the
+# Lambda runtime (CPython 3.12 on x86_64 Linux, as template.yaml's Architectures). Pins already there are kept;
+# `make lock UPGRADE=--upgrade` moves them to the newest versions pyproject.toml allows.
+LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.12 \
+	--python-platform x86_64-manylinux_2_28 --custom-compile-command 'make lock' $(UPGRADE)
+lock: $(VENV)/.dev-installed ## regenerate the hashed lock files the Lambdas install (shared/, functions/validate/)
+	$(LOCK) --extra cpu -o shared/requirements.txt
+	$(LOCK) --extra validate -o functions/validate/requirements.txt
 
 validate-template: $(VENV)/.dev-installed ## sam validate --lint and cfn-lint on template.yaml
 	$(BIN)/sam validate --lint
