@@ -1,7 +1,7 @@
 """Peak memory of each stage function on hostile and huge objects: ``python -m infra.bench_memory``.
 
 Drives the real stage code (``distillguard.stages``) over an object store backed by local files, each stage run in a
-fresh interpreter so that its peak RSS (``getrusage(RUSAGE_SELF).ru_maxrss``) is its own. Inputs, generated on the
+fresh interpreter so that its peak RSS (Linux's VmHWM; ``getrusage`` elsewhere) is its own. Inputs, generated on the
 fly into a scratch folder by streaming (never built in memory) and cached there between runs:
 
 - ``ordinary``: a gateway log object of ``--size`` bytes of ordinary records (default 2 GiB, before compression),
@@ -23,6 +23,7 @@ import gzip
 import io
 import json
 import random
+import re
 import resource
 import shutil
 import subprocess
@@ -241,6 +242,10 @@ def prepare_inputs(root: Path, cases: list[Case], size: int, pool: Path) -> dict
 
 # ---------------------------------------------------------------------------------------- one stage, in a child
 def _peak_rss_mb() -> float:
+    """This process's peak RSS. Linux's VmHWM where there is one: ru_maxrss carries the parent's peak over exec."""
+    status = Path("/proc/self/status")
+    if status.exists() and (match := re.search(r"VmHWM:\s+(\d+) kB", status.read_text())):
+        return round(int(match.group(1)) / 1024, 1)
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # KiB on Linux
 
 
