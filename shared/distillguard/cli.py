@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from distillguard.suppression.cli import add_commands as add_feedback_commands
+
 DEMO_SEED = 7
 CLASSIFY_CHUNK = 4_096
 
@@ -55,8 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--scale", choices=("tiny", "small", "full"), default="small")
 
+    feedback = add_feedback_commands(commands)  # suppress, unsuppress, suppressions, false-positive
+
     args = parser.parse_args(argv)
     handlers = {"demo": _demo, "replay": _replay, "evaluate": _evaluate, "classify": _classify, "simulate": _simulate}
+    handlers |= feedback
     return handlers[args.command](args)
 
 
