@@ -13,8 +13,6 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distillguard.suppression.cli import add_commands as add_feedback_commands
-
 DEMO_SEED = 7
 CLASSIFY_CHUNK = 4_096
 
@@ -57,11 +55,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--scale", choices=("tiny", "small", "full"), default="small")
 
-    feedback = add_feedback_commands(commands)  # suppress, unsuppress, suppressions, false-positive
+    report = commands.add_parser("report", help="write the triage report: one HTML page per incident and an index")
+    report.add_argument("findings", type=Path, help="findings JSONL, one SNS message a line")
+    report.add_argument("--out", type=Path, required=True, help="folder for index.html and the incident pages")
+
+    indicators = commands.add_parser("indicators", help="export the findings' indicators as a STIX 2.1 bundle")
+    indicators.add_argument("findings", type=Path, help="findings JSONL, one SNS message a line")
+    indicators.add_argument("--out", type=Path, required=True, help="the bundle's JSON file")
 
     args = parser.parse_args(argv)
     handlers = {"demo": _demo, "replay": _replay, "evaluate": _evaluate, "classify": _classify, "simulate": _simulate}
-    handlers |= feedback
+    handlers |= {"report": _report, "indicators": _indicators}
     return handlers[args.command](args)
 
 
@@ -137,6 +141,24 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(table(scored))
     if args.json_out:
         args.json_out.write_text(scored.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    from distillguard.report import read_findings, write_report
+
+    pages = write_report(read_findings(args.findings), args.out)
+    print(f"wrote {pages[0]} and {len(pages) - 1} incident page(s)")
+    return 0
+
+
+def _indicators(args: argparse.Namespace) -> int:
+    from distillguard.indicators import bundle
+    from distillguard.report import read_findings
+
+    exported = bundle(read_findings(args.findings))
+    args.out.write_text(exported.serialize(pretty=True) + "\n", encoding="utf-8")
+    print(f"wrote {len(exported.objects)} STIX objects to {args.out}")
     return 0
 
 

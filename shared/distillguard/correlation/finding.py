@@ -88,6 +88,8 @@ def _evidences(incident: Incident) -> list[EvidenceArtifacts]:
         artefacts.append(
             EvidenceArtifacts(name="models", data={"requests": evidence.models, "newly_released": evidence.new_models})
         )
+    if evidence.timeline.start is not None:
+        artefacts.append(EvidenceArtifacts(name="timeline", data=evidence.timeline.model_dump(mode="json")))
     return artefacts
 
 

@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from distillguard.correlation.detect import Detection, DetectionKind, Signal
+from distillguard.correlation.profile import ActivityTimeline, combined_timelines
 from distillguard.records import Label
 
 Activity = Literal["create", "update", "close"]
@@ -44,6 +45,7 @@ class IncidentEvidence(BaseModel):
     models: dict[str, int] = {}
     new_models: list[str] = []
     scaffolds: list[str] = Field(default_factory=list, description="harvesting templates the members share")
+    timeline: ActivityTimeline = Field(default_factory=ActivityTimeline, description="for the triage report")
 
 
 class Publication(BaseModel):
@@ -115,6 +117,7 @@ def _evidence(detection: Detection) -> IncidentEvidence:
         models=detection.models,
         new_models=list(detection.new_models),
         scaffolds=sorted(detection.scaffolds),
+        timeline=detection.timeline,
     )
 
 
@@ -135,6 +138,7 @@ def _combined(first: IncidentEvidence, second: IncidentEvidence) -> IncidentEvid
         models=dict(Counter(_sum(first.models, second.models)).most_common(6)),
         new_models=sorted(set(first.new_models) | set(second.new_models)),
         scaffolds=sorted(set(first.scaffolds) | set(second.scaffolds)),
+        timeline=combined_timelines(first.timeline, second.timeline),
     )
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from distillguard.correlation.evidence import HourEvidence
+from pydantic import BaseModel, Field
+
+from distillguard.correlation.evidence import HOUR, HourEvidence
 from distillguard.records import LABELS, SUSPICIOUS_LABELS, Label
 
 MINUTES_PER_HOUR = 60
+# What a finding carries of its members' activity, for the triage report: bounded whatever the incident's size.
+ACTIVITY_BUCKET_MINUTES = 5
+ACTIVITY_MAX_HOURS = 48
+ACTIVITY_MAX_MEMBERS = 200
 
 
 def epoch_minute(hour: datetime, minute: int) -> int:
@@ -44,6 +50,7 @@ class AccountProfile:
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     sample_requests: list[str] = field(default_factory=list)
+    hourly: dict[datetime, Counter[str]] = field(default_factory=lambda: defaultdict(Counter), repr=False)
 
     @property
     def suspicious(self) -> int:
@@ -64,6 +71,7 @@ class AccountProfile:
             self.score_sums[label] += item.score_sums.get(label, 0.0)
         self.models.update(item.models)
         self.fingerprints.update(item.fingerprints)
+        self.hourly[item.hour].update({label: item.by_label.get(label, 0) for label in LABELS})
         if not item.suspicious:
             return
         self.suspicious_fingerprints.update(item.suspicious_fingerprints)
@@ -89,3 +97,88 @@ def profiles(items: Iterable[HourEvidence]) -> dict[str, AccountProfile]:
             profile = merged[item.account] = AccountProfile(item.account)
         profile.add(item)
     return merged
+
+
+class MemberActivity(BaseModel):
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    suspicious: int = 0
+    prompts: int = 0
+    toolsets: int = 0
+    buckets: str = Field(default="0", description="hex bitmap: bit b set when a suspicious request came in bucket b")
+
+
+class ActivityTimeline(BaseModel):
+    """What a detection's members did over its horizon, for the triage report: requests per event-time hour by
+    label (all members), and for the busiest `ACTIVITY_MAX_MEMBERS` members their first and last suspicious
+    request and the `ACTIVITY_BUCKET_MINUTES`-minute buckets they were active in, counted from `start`."""
+
+    start: datetime | None = None
+    hours: int = 0
+    by_label: dict[str, list[int]] = Field(default_factory=dict)
+    members: dict[str, MemberActivity] = Field(default_factory=dict)
+    toolsets: int = 0
+
+
+def _bucket_bits(minutes: Iterable[int], start: datetime, hours: int) -> int:
+    first = int(start.timestamp()) // 60
+    bits = 0
+    for minute in minutes:
+        offset = minute - first
+        if 0 <= offset < hours * MINUTES_PER_HOUR:
+            bits |= 1 << (offset // ACTIVITY_BUCKET_MINUTES)
+    return bits
+
+
+def activity_timeline(members: Sequence[AccountProfile]) -> ActivityTimeline:
+    hours = sorted({hour for profile in members for hour in profile.hourly})
+    if not hours:
+        return ActivityTimeline()
+    start = max(hours[0], hours[-1] - HOUR * (ACTIVITY_MAX_HOURS - 1))
+    span = (hours[-1] - start) // HOUR + 1
+    by_label: dict[str, list[int]] = {label: [0] * span for label in LABELS}
+    for profile in members:
+        for hour, counts in profile.hourly.items():
+            if hour >= start:
+                for label in LABELS:
+                    by_label[label][(hour - start) // HOUR] += counts[label]
+    busiest = sorted(members, key=lambda profile: (-profile.suspicious, profile.account))[:ACTIVITY_MAX_MEMBERS]
+    return ActivityTimeline(
+        start=start,
+        hours=span,
+        by_label=by_label,
+        members={
+            profile.account: MemberActivity(
+                first_seen=profile.first_seen,
+                last_seen=profile.last_seen,
+                suspicious=profile.suspicious,
+                prompts=profile.prompts,
+                toolsets=len(profile.toolsets),
+                buckets=format(_bucket_bits(profile.minutes, start, span), "x"),
+            )
+            for profile in busiest
+        },
+        toolsets=len(set().union(*(profile.toolsets for profile in members))),
+    )
+
+
+def combined_timelines(first: ActivityTimeline, second: ActivityTimeline) -> ActivityTimeline:
+    """Two groups' activity from the same hour, as one (same horizon end, so the later start is a suffix)."""
+    if first.start is None or second.start is None:
+        return second if first.start is None else first
+    start = min(first.start, second.start)
+    hours = max(first.hours + (first.start - start) // HOUR, second.hours + (second.start - start) // HOUR)
+    by_label: dict[str, list[int]] = {label: [0] * hours for label in LABELS}
+    members: dict[str, MemberActivity] = {}
+    for part in (first, second):
+        offset = (part.start - start) // HOUR if part.start else 0
+        for label, counts in part.by_label.items():
+            for index, count in enumerate(counts):
+                by_label.setdefault(label, [0] * hours)[offset + index] += count
+        shift = offset * MINUTES_PER_HOUR // ACTIVITY_BUCKET_MINUTES
+        for account, member in part.members.items():
+            members[account] = member.model_copy(update={"buckets": format(int(member.buckets, 16) << shift, "x")})
+    busiest = sorted(members.items(), key=lambda item: (-item[1].suspicious, item[0]))[:ACTIVITY_MAX_MEMBERS]
+    return ActivityTimeline(
+        start=start, hours=hours, by_label=by_label, members=dict(busiest), toolsets=first.toolsets + second.toolsets
+    )
