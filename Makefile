@@ -11,7 +11,7 @@ DATA ?= ../shared/data/prompts
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench-replay bench-detection simulate lock sizes clean
+.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench-replay bench-detection bench-memory bench-coldstart bench-correlator simulate lock sizes clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -72,6 +72,11 @@ lock: $(VENV)/.dev-installed ## regenerate the hashed lock files the Lambdas ins
 	$(LOCK) --extra cpu -o shared/requirements.txt
 	$(LOCK) --extra validate -o functions/validate/requirements.txt
 
+# `sam build` without a container needs a CPython 3.12 on PATH (the functions' runtime).
+PYTHON312 ?= $(HOME)/.pyenv/versions/3.12.1/bin/python3.12
+sizes: $(VENV)/.dev-installed ## sam build the zip functions, print each one's and each layer's unzipped size (limit 250 MB)
+	$(BIN)/python -m infra.lambda_sizes --python312 $(PYTHON312)
+
 validate-template: $(VENV)/.dev-installed ## sam validate --lint and cfn-lint on template.yaml
 	$(BIN)/sam validate --lint
 	$(BIN)/cfn-lint template.yaml
@@ -84,6 +89,16 @@ benchmark: $(VENV)/.dev-installed ## classifier throughput, cold start, size and
 
 bench-replay: $(VENV)/.dev-installed ## replay a tiny simulated day through the emulator pipeline and time it
 	$(BIN)/python -m infra.bench_replay --scale tiny
+
+bench-memory: $(VENV)/.runtime-installed ## peak RSS of each stage on a 2 GiB object, a 1 GiB one-line bomb and a 50 MB line (SIZE=2G)
+	$(BIN)/python -m infra.bench_memory --size $${SIZE:-2G}
+
+bench-coldstart: $(VENV)/.runtime-installed ## import time, peak RSS and heavy modules of each function, 5 fresh interpreters
+	$(BIN)/python -m infra.bench_coldstart --runs 5
+
+bench-correlator: $(VENV)/.runtime-installed ## seconds per hour of evidence for 20,000 and 200,000 accounts
+	$(BIN)/python -m infra.bench_correlator --accounts 20000
+	$(BIN)/python -m infra.bench_correlator --accounts 200000
 
 bench-detection: $(VENV)/.runtime-installed ## detection figures: 3 small seeds and 1 full seed, scored against ground truth
 	$(BIN)/python -m infra.bench_detection --scale small --seeds 901 902 903

@@ -4,6 +4,10 @@ the ground truth with `distillguard.evaluation`. Prints one table per seed and a
 
     python -m infra.bench_detection --scale small --seeds 101 102 103
     python -m infra.bench_detection --scale full --seeds 201
+    python -m infra.bench_detection --scale full --seeds 201 --suppressions suppressions.jsonl
+
+`--suppressions` loads suppressions (one JSON object a line, as `distillguard suppressions --jsonl` prints them)
+into the in-memory store the correlator reads, to measure what suppressing benign look-alikes does to a run.
 
 `distillguard replay` + `distillguard evaluate` give the same figures through the emulator (slower)."""
 
@@ -17,7 +21,12 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStore, MemoryPublisher
+from distillguard.adapters.memory import (
+    MemoryEvidenceStore,
+    MemoryIncidentStore,
+    MemoryPublisher,
+    MemorySuppressionStore,
+)
 from distillguard.aggregation.service import record_evidence
 from distillguard.classification.stage import verdicts_for
 from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
@@ -30,6 +39,7 @@ from distillguard.formats import FormatSettings
 from distillguard.jsonl import read_models
 from distillguard.local.pipeline import log_files
 from distillguard.records import CanonicalRecord
+from distillguard.suppression import Suppression
 from distillguard.validation import ValidationRun
 from distillguard.validation.expectations import RecordExpectations
 
@@ -56,7 +66,21 @@ def canonical_records(folder: Path) -> Iterator[CanonicalRecord]:
         run.close()
 
 
-def findings_for(folder: Path, classifier: PromptClassifier, rules: DetectionRules) -> list[PublishedFinding]:
+def load_suppressions(path: Path) -> MemorySuppressionStore:
+    store = MemorySuppressionStore()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            suppression = Suppression.model_validate_json(line)
+            store.suppressions[suppression.scope.key] = suppression
+    return store
+
+
+def findings_for(
+    folder: Path,
+    classifier: PromptClassifier,
+    rules: DetectionRules,
+    suppressions: MemorySuppressionStore | None = None,
+) -> list[PublishedFinding]:
     records = list(canonical_records(folder))
     verdicts = verdicts_for(records, classifier, 512)
     evidence = MemoryEvidenceStore()
@@ -65,13 +89,20 @@ def findings_for(folder: Path, classifier: PromptClassifier, rules: DetectionRul
         by_object.setdefault(verdict.source_key, []).append(verdict)
     record_evidence(by_object, evidence)
     publisher = MemoryPublisher()
-    correlator = Correlator(evidence, MemoryIncidentStore(), publisher, rules, NotificationRules(), timedelta(0))
+    correlator = Correlator(
+        evidence, MemoryIncidentStore(), publisher, rules, NotificationRules(), timedelta(0), suppressions
+    )
     correlator.run(flush=True)
     return [PublishedFinding.from_message(entry.message) for entry in publisher.messages]
 
 
 def run_seed(
-    seed: int, scale: str, classifier: PromptClassifier, rules: DetectionRules, findings_out: Path | None = None
+    seed: int,
+    scale: str,
+    classifier: PromptClassifier,
+    rules: DetectionRules,
+    findings_out: Path | None = None,
+    suppressions: MemorySuppressionStore | None = None,
 ) -> Evaluation:
     from distillguard.simulate import simulate
 
@@ -79,7 +110,7 @@ def run_seed(
         folder = Path(scratch)
         started = time.perf_counter()
         truth = simulate(folder, seed=seed, scale=scale)
-        findings = findings_for(folder, classifier, rules)
+        findings = findings_for(folder, classifier, rules, suppressions)
         elapsed = time.perf_counter() - started
         if findings_out is not None:
             findings_out.mkdir(parents=True, exist_ok=True)
@@ -98,10 +129,14 @@ def main() -> int:
     parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103])
     parser.add_argument("--findings-out", type=Path, help="keep findings and truth per seed here")
+    parser.add_argument("--suppressions", type=Path, help="suppressions JSONL for the correlator to honour")
     args = parser.parse_args()
+    suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     classifier = PromptClassifier.load(DEFAULT_MODEL_DIR)
     rules = DetectionRules()
-    results = {seed: run_seed(seed, args.scale, classifier, rules, args.findings_out) for seed in args.seeds}
+    results = {
+        seed: run_seed(seed, args.scale, classifier, rules, args.findings_out, suppressions) for seed in args.seeds
+    }
     summary = {
         "scale": args.scale,
         "seeds": {

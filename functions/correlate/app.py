@@ -14,6 +14,7 @@ from distillguard.adapters.clients import client
 from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore
 from distillguard.adapters.securityhub import SecurityHubForwarder
 from distillguard.adapters.sns import SnsFindingPublisher
+from distillguard.adapters.suppressions import DynamoSuppressionStore
 from distillguard.config import CorrelateSettings
 from distillguard.correlation.service import Correlator, FanOut, FindingPublisher
 from distillguard.correlation.settings import correlator_rules
@@ -38,6 +39,7 @@ correlator = Correlator(
     detection=detection,
     notification=notification,
     lateness=timedelta(seconds=settings.lateness_seconds),
+    suppressions=DynamoSuppressionStore(client("dynamodb"), settings.table_name),  # read afresh at every run
 )
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from distillguard.suppression.cli import add_commands as add_feedback_commands
+
 DEMO_SEED = 7
 CLASSIFY_CHUNK = 4_096
 
@@ -63,8 +65,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     indicators.add_argument("findings", type=Path, help="findings JSONL, one SNS message a line")
     indicators.add_argument("--out", type=Path, required=True, help="the bundle's JSON file")
 
+    feedback = add_feedback_commands(commands)  # suppress, unsuppress, suppressions, false-positive
+
     args = parser.parse_args(argv)
     handlers = {"demo": _demo, "replay": _replay, "evaluate": _evaluate, "classify": _classify, "simulate": _simulate}
+    handlers |= feedback
     handlers |= {"report": _report, "indicators": _indicators}
     return handlers[args.command](args)
 

@@ -1,6 +1,7 @@
-"""In-memory implementations of the evidence, incident and publisher ports: the same contracts as the DynamoDB
-and SNS adapters (idempotent evidence puts, a state commit refused when another run moved it on, an outbox kept
-until acknowledged), for unit tests and in-process runs."""
+"""In-memory implementations of the evidence, incident, suppression and publisher ports: the same contracts as the
+DynamoDB and SNS adapters (idempotent evidence puts, a state commit refused when another run moved it on, an outbox
+kept until acknowledged, a suppression change refused when the suppression changed since it was read), for unit
+tests and in-process runs."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import datetime
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.incidents import Incident
 from distillguard.correlation.service import CorrelatorState, OutboxEntry, Watermark
+from distillguard.suppression import AuditEntry, Scope, Suppression
 
 
 class StateConflict(RuntimeError):
@@ -81,3 +83,27 @@ class MemoryPublisher:
 
     def publish(self, entry: OutboxEntry) -> None:
         self.messages.append(entry)
+
+
+@dataclass
+class MemorySuppressionStore:
+    suppressions: dict[str, Suppression] = field(default_factory=dict)
+    entries: list[AuditEntry] = field(default_factory=list)
+
+    def get(self, scope: Scope) -> Suppression | None:
+        return self.suppressions.get(scope.key)
+
+    def all(self) -> list[Suppression]:
+        return [self.suppressions[key] for key in sorted(self.suppressions)]
+
+    def change(self, entry: AuditEntry) -> None:
+        if self.suppressions.get(entry.scope.key) != entry.before:
+            raise StateConflict(f"{entry.scope.key} changed since it was read")
+        if entry.after is None:
+            del self.suppressions[entry.scope.key]
+        else:
+            self.suppressions[entry.scope.key] = entry.after
+        self.entries.append(entry)
+
+    def audit(self) -> list[AuditEntry]:
+        return list(self.entries)

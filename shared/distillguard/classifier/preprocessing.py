@@ -18,9 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 
 import numpy as np
+
+from distillguard.classifier.tokens import IdTable, TokenIdMapper, word_tokens
 
 ROLES: tuple[str, ...] = ("system", "tools", "user", "assistant", "tool")
 
@@ -42,11 +43,6 @@ ELLIPSIS = "\n...\n"
 MAX_TRUNCATED_CHARS = (
     SYSTEM_HEAD + SYSTEM_TAIL + TOOLS_HEAD + LAST_USER_HEAD + LAST_USER_TAIL + MAX_OTHER_TURNS * OTHER_TURN_HEAD
 ) + 64 * (MAX_OTHER_TURNS + 4)
-
-# Letters (without digits, "_" and CJK), CJK/kana/hangul one character at a time, digit runs, any other symbol.
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_TOKEN_RE = re.compile(rf"[^\W\d_{_CJK}]+|[{_CJK}]|\d+|[^\w\s]|_")
-_DIGITS_RE = re.compile(r"\d+")
 
 STRUCT_PREFIX = "§"  # never produced by the tokenizer as part of a longer token
 
@@ -146,7 +142,8 @@ _TAG_PATTERNS = (
 )
 _OPTION_RE = re.compile(r"\n\(?[A-E][.):] ")
 _SCAFFOLD_RE = re.compile(r"\n([A-Z][a-z]{1,15})(?: \d+)?:")
-_JSON_RE = re.compile(r'[{\[]\s*"[^"\n]{1,40}"\s*:')
+# Possessive quantifiers (the same matches: what follows each can never be part of it) spare the backtracking.
+_JSON_RE = re.compile(r'[{\[]\s*+"[^"\n]{1,40}+"\s*+:')
 # Keys that every tool/function schema format has, whatever the tools are called.
 _SCHEMA_RE = re.compile(r'"(?:parameters|properties|required|arguments|input_schema)"\s*:')
 # The schema cue is counted (keys found, up to this), so that a block of tool schemas weighs more than one key.
@@ -216,7 +213,7 @@ def text_and_struct_tokens(text: str) -> tuple[list[str], list[str]]:
     Truncation first, then lower-casing, numbers -> "0" (so renaming numbers cannot change a feature), split.
     """
     text = truncate(text)
-    return _TOKEN_RE.findall(_DIGITS_RE.sub("0", text.lower())), structural_tokens(split_blocks(text))
+    return word_tokens(text), structural_tokens(split_blocks(text))
 
 
 def tokenize(text: str) -> list[str]:
@@ -246,6 +243,8 @@ class Featurizer:
             raise ValueError("bigram_keys must be strictly increasing")
         self.bigram_keys = keys
         self.n_features = self.n_uni_ids + len(keys)
+        self._token_ids = TokenIdMapper(self.vocab)
+        self._bigram_ids = IdTable(keys.astype(np.uint64), np.arange(keys.size, dtype=np.int64))
 
     @classmethod
     def from_strings(cls, unigrams: Sequence[str], bigrams: Iterable[str]) -> Featurizer:
@@ -264,43 +263,43 @@ class Featurizer:
 
     def transform_coo(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(doc index, feature id, count) triplets, sorted by doc then feature id; count > 0."""
+        truncated = [truncate(t) for t in texts]
+        ids, docs = self._token_ids.ids(truncated)
         get = self.vocab.get
-        flat_ids: list[int] = []
-        lengths: list[int] = []
         struct_ids: list[int] = []
         struct_docs: list[int] = []
-        for d, text in enumerate(texts):
-            toks, struct = text_and_struct_tokens(text)
-            flat_ids.extend(map(get, toks, repeat(0)))
-            flat_ids.append(0)  # separator: no bigram across prompts
-            lengths.append(len(toks) + 1)
-            for s in struct:
+        for d, text in enumerate(truncated):
+            for s in structural_tokens(split_blocks(text)):
                 sid = get(s, 0)
                 if sid:
                     struct_ids.append(sid)
                     struct_docs.append(d)
-        flat = np.array(flat_ids, dtype=np.int64)
-        docs = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
 
-        uni_mask = flat > 0
-        feat_parts = [flat[uni_mask]]
-        doc_parts = [docs[uni_mask]]
-        if self.bigram_keys.size and flat.size > 1:
-            left, right = flat[:-1], flat[1:]
-            ok = (left > 0) & (right > 0)
-            keys = left[ok] * self.n_uni_ids + right[ok]
-            pos = np.searchsorted(self.bigram_keys, keys)
-            pos_c = np.minimum(pos, self.bigram_keys.size - 1)
-            found = self.bigram_keys[pos_c] == keys
-            feat_parts.append(self.n_uni_ids + pos_c[found])
+        known = ids > 0
+        feat_parts = [ids[known]]
+        doc_parts = [docs[known]]
+        if self.bigram_keys.size and ids.size > 1:
+            left, right = ids[:-1], ids[1:]
+            ok = known[:-1] & known[1:] & (docs[:-1] == docs[1:])  # no bigram across prompts
+            pos = self._bigram_ids.lookup((left[ok] * self.n_uni_ids + right[ok]).astype(np.uint64))
+            found = pos >= 0
+            feat_parts.append(self.n_uni_ids + pos[found])
             doc_parts.append(docs[:-1][ok][found])
         feat_parts.append(np.asarray(struct_ids, dtype=np.int64))
         doc_parts.append(np.asarray(struct_docs, dtype=np.int64))
         feats = np.concatenate(feat_parts)
         fdocs = np.concatenate(doc_parts)
-        combined = fdocs * self.n_features + feats
-        uniq, counts = np.unique(combined, return_counts=True)
-        return uniq // self.n_features, uniq % self.n_features, counts.astype(np.float32)
+        # One sort of (doc, feature) keys counts every feature of every prompt; 32-bit keys sort faster.
+        key_type = np.uint32 if len(texts) * self.n_features < 2**32 else np.int64
+        combined = (fdocs * self.n_features + feats).astype(key_type)
+        combined.sort()
+        first = np.empty(combined.size, dtype=bool)
+        first[:1] = True
+        np.not_equal(combined[1:], combined[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        uniq = combined[starts].astype(np.int64)
+        counts = np.diff(np.append(starts, combined.size)).astype(np.float32)
+        return uniq // self.n_features, uniq % self.n_features, counts
 
     def transform(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Padded ``indices`` (int64 [B, L]) and ``counts`` (float32 [B, L]); padding has id 0, count 0."""
@@ -311,7 +310,7 @@ class Featurizer:
         indices = np.zeros((n, width), dtype=np.int64)
         counts = np.zeros((n, width), dtype=np.float32)
         starts = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
-        col = np.arange(d.size, dtype=np.int64) - starts[d]
-        indices[d, col] = f
-        counts[d, col] = c
+        flat = d * width + (np.arange(d.size, dtype=np.int64) - np.repeat(starts, per_doc))
+        np.put(indices, flat, f)
+        np.put(counts, flat, c)
         return indices, counts

@@ -31,6 +31,7 @@ from pydantic import BaseModel, ConfigDict
 
 from distillguard.correlation.profile import MINUTES_PER_HOUR, AccountProfile, ActivityTimeline, activity_timeline
 from distillguard.records import SUSPICIOUS_LABELS, Label
+from distillguard.suppression.model import NONE, ActiveSuppressions
 
 # Timing links: 5-minute buckets of one template or network.
 BUCKET_MINUTES = 5
@@ -155,10 +156,12 @@ def new_models(
     return {model for model, first in models_first_seen.items() if first >= after and first >= recent}
 
 
-def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, set[str]]:
-    """The account's composite keys, by kind."""
+def _link_keys(
+    profile: AccountProfile, pure_templates: set[str], ignored_networks: frozenset[str]
+) -> dict[str, set[str]]:
+    """The account's composite keys, by kind (a suppressed network is no key)."""
     templates = [fp for fp in profile.suspicious_fingerprints if fp in pure_templates]
-    networks = list(profile.networks)
+    networks = [network for network in profile.networks if network not in ignored_networks]
     buckets = sorted({minute // BUCKET_MINUTES for minute in profile.minutes})
     if len(buckets) > MAX_BUCKETS_PER_HOUR * len(profile.suspicious_hours):
         # Busy in most minutes of its hours: continuous traffic, not bursts. Its timing says nothing about
@@ -184,7 +187,7 @@ def _link_keys(profile: AccountProfile, pure_templates: set[str]) -> dict[str, s
 
 
 def _linked_groups(
-    candidates: Sequence[AccountProfile], pure_templates: set[str]
+    candidates: Sequence[AccountProfile], pure_templates: set[str], ignored_networks: frozenset[str] = frozenset()
 ) -> tuple[list[list[str]], dict[str, set[str]]]:
     """Connected groups of candidate accounts, and per account the kinds of key that link it to others.
 
@@ -196,7 +199,7 @@ def _linked_groups(
     burst and are quiet in between; an account with its own rhythm crosses a burst by chance."""
     holders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for profile in candidates:
-        for kind, keys in _link_keys(profile, pure_templates).items():
+        for kind, keys in _link_keys(profile, pure_templates, ignored_networks).items():
             for key in keys:
                 holders[(kind, key)].append(profile.account)
     bursts = _bursts(holders)
@@ -287,7 +290,10 @@ def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int, int]:
 
 
 def _group_signals(
-    members: Sequence[AccountProfile], pure_templates: set[str], fresh_models: set[str]
+    members: Sequence[AccountProfile],
+    pure_templates: set[str],
+    fresh_models: set[str],
+    ignored_networks: frozenset[str] = frozenset(),
 ) -> tuple[dict[Signal, float], set[str]]:
     """The coordination signals a group shows, and the scaffolds (harvesting templates) its members share most."""
     suspicious = sum(profile.suspicious for profile in members) or 1
@@ -295,7 +301,7 @@ def _group_signals(
     network_accounts: Counter[str] = Counter()
     for profile in members:
         template_accounts.update(fp for fp in profile.suspicious_fingerprints if fp in pure_templates)
-        network_accounts.update(set(profile.networks))
+        network_accounts.update(set(profile.networks) - ignored_networks)
     # A scaffold is shared when several members use it: two in a small group, a tenth of a large one.
     sharing = max(2, len(members) // 10)
     shared_templates = {fp for fp, count in template_accounts.items() if count >= sharing}
@@ -423,17 +429,28 @@ def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
 
 
 def detect(
-    all_profiles: Mapping[str, AccountProfile], fresh_models: set[str], rules: DetectionRules
+    all_profiles: Mapping[str, AccountProfile],
+    fresh_models: set[str],
+    rules: DetectionRules,
+    suppressed: ActiveSuppressions = NONE,
 ) -> list[Detection]:
-    """Every group and lone account that looks like a harvesting operation over this horizon."""
+    """Every group and lone account that looks like a harvesting operation over this horizon.
+
+    Suppressions: a suppressed account is never a candidate (its evidence counts towards no group and no lone
+    rule, though its requests still count in template purity, which describes the template, not the account);
+    a suppressed network is no link key and no shared network; a suppressed fingerprint is no scaffold."""
     purity = template_purity(all_profiles.values())
-    pure_templates = {fp for fp, value in purity.items() if value >= rules.template_min_purity}
+    pure_templates = {
+        fp for fp, value in purity.items() if value >= rules.template_min_purity and fp not in suppressed.fingerprints
+    }
     candidates = [
         profile
         for _, profile in sorted(all_profiles.items())
-        if profile.suspicious >= rules.account_min_suspicious and profile.share >= rules.account_min_share
+        if profile.suspicious >= rules.account_min_suspicious
+        and profile.share >= rules.account_min_share
+        and profile.account not in suppressed.accounts
     ]
-    groups, link_kinds = _linked_groups(candidates, pure_templates)
+    groups, link_kinds = _linked_groups(candidates, pure_templates, suppressed.networks)
     detections: list[Detection] = []
     in_clusters: set[str] = set()
     for group in groups:
@@ -444,7 +461,7 @@ def detect(
         prompts = sum(p.prompts for p in members)
         if suspicious < rules.cluster_min_suspicious or suspicious / prompts < rules.cluster_min_share:
             continue
-        signals = _group_signals(members, pure_templates, fresh_models)
+        signals = _group_signals(members, pure_templates, fresh_models, suppressed.networks)
         if len(signals[0]) < rules.cluster_min_signals:
             continue
         reasons = {p.account: r for p in members if (r := _member_reason(p, link_kinds[p.account], rules))}
@@ -457,6 +474,6 @@ def detect(
         if profile.account in in_clusters:
             continue
         if reason := _lone_reason(profile, rules):
-            signals = _group_signals([profile], pure_templates, fresh_models)
+            signals = _group_signals([profile], pure_templates, fresh_models, suppressed.networks)
             detections.append(_detection("account", [profile], signals, fresh_models, {profile.account: reason}))
     return detections

@@ -9,8 +9,8 @@ the evidence, never of the wall clock, so replaying last month gives the finding
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -20,6 +20,7 @@ from distillguard.correlation.evidence import HOUR, HourEvidence
 from distillguard.correlation.finding import detection_finding, finding_json, message_attributes
 from distillguard.correlation.incidents import Incident, Notification, NotificationRules, catch_up, reconcile
 from distillguard.correlation.profile import profiles
+from distillguard.suppression.model import NONE, ActiveSuppressions, Suppression
 
 
 class Watermark(BaseModel):
@@ -74,6 +75,10 @@ class FindingPublisher(Protocol):
     def publish(self, entry: OutboxEntry) -> None: ...
 
 
+class SuppressionReader(Protocol):
+    def all(self) -> list[Suppression]: ...
+
+
 class FanOut:
     """Publishes to several destinations in order (SNS, then optionally Security Hub); an entry is acknowledged
     only once every destination took it, so a failure repeats it everywhere (subscribers de-duplicate on uid
@@ -109,8 +114,13 @@ class Correlator:
         detection: DetectionRules,
         notification: NotificationRules,
         lateness: timedelta,
+        suppressions: SuppressionReader | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ):
         self.evidence = evidence
+        self.suppressions = suppressions
+        self.clock = clock
+        self._suppressed = NONE
         self.store = store
         self.publisher = publisher
         self.detection = detection
@@ -121,6 +131,9 @@ class Correlator:
     def run(self, *, flush: bool = False, max_hours: int = 24 * 31) -> CorrelationReport:
         report = CorrelationReport()
         self._hours = {}  # a warm Lambda keeps this object: evidence that arrived late since must be read again
+        # Suppressions are read afresh too; an expired one is ignored (expiry is wall-clock: an operator's decision).
+        if self.suppressions is not None:
+            self._suppressed = ActiveSuppressions.of(self.suppressions.all(), self.clock())
         report.published += self.publish_outbox()  # what a crashed run committed but did not send
         watermark = self.evidence.watermark()
         if watermark is None:
@@ -142,9 +155,7 @@ class Correlator:
     def _catch_up(self, state: CorrelatorState, hour_end: datetime) -> None:
         incidents, notifications = catch_up(self.store.open_incidents(), hour_end)
         if notifications:
-            self.store.commit(
-                hour_end, state, state, incidents, [self._outbox_entry(n, hour_end) for n in notifications]
-            )
+            self.store.commit(hour_end, state, state, incidents, self._outbox(notifications, hour_end))
 
     def _horizon(self, hour: datetime, first_hour: datetime) -> list[HourEvidence]:
         horizon = [hour - HOUR * back for back in range(self.detection.horizon_hours)]
@@ -166,20 +177,35 @@ class Correlator:
             for model in item.models:
                 updated.models_first_seen.setdefault(model, item.hour)
         fresh = new_models(updated.models_first_seen, first_hour, hour, self.detection)
-        detections = detect(profiles(items), fresh, self.detection)
+        detections = detect(profiles(items), fresh, self.detection, self._suppressed)
         hour_end = hour + HOUR
         incidents, notifications = reconcile(detections, self.store.open_incidents(), hour_end, self.notification)
-        outbox = [self._outbox_entry(notification, hour_end) for notification in notifications]
+        outbox = self._outbox(notifications, hour_end)
         updated.next_hour = hour + HOUR
         self.store.commit(hour, state, updated, incidents, outbox)
         return len(detections)
 
+    def _outbox(self, notifications: Sequence[Notification], hour_end: datetime) -> list[OutboxEntry]:
+        """The findings to publish: a suppressed finding publishes nothing but its close, which names the
+        suppression (the incident itself is kept and goes on being reconciled)."""
+        return [
+            self._outbox_entry(notification, hour_end, suppression)
+            for notification in notifications
+            if (suppression := self._suppressed.finding(notification.incident.uid)) is None
+            or notification.activity == "close"
+        ]
+
     @staticmethod
-    def _outbox_entry(notification: Notification, hour_end: datetime) -> OutboxEntry:
+    def _outbox_entry(
+        notification: Notification, hour_end: datetime, suppression: Suppression | None = None
+    ) -> OutboxEntry:
         incident = notification.incident
+        finding = detection_finding(incident, notification.activity)
+        if suppression is not None and finding.unmapped is not None:
+            finding.unmapped["distillguard"]["suppression"] = suppression.model_dump(mode="json")
         return OutboxEntry(
             key=f"{hour_end.isoformat()}#{incident.uid}#{incident.revision:06d}",
-            message=finding_json(detection_finding(incident, notification.activity)),
+            message=finding_json(finding),
             attributes=message_attributes(incident, notification.activity),
             incident_uid=incident.uid,
             revision=incident.revision,

@@ -1,0 +1,215 @@
+"""Word tokens, and their vocabulary ids for a whole batch of prompts at once in numpy.
+
+The definition (:func:`word_tokens`): lower-case, every run of decimal digits becomes ``0``, then split into
+letter runs, single CJK/kana/hangul characters, digit runs and single symbols. Training builds its vocabulary
+from these strings.
+
+Serving needs only the ids, and building one Python string per token was most of the time classification
+took. :class:`TokenIdMapper` finds the same tokens from the code points of a batch: every character has one
+class (space, letter, digit, single), so a token starts where the class changes (or at every single
+character) and ends where the next one starts. A token's id comes from an exact integer key (up to 8 ASCII
+characters read as one integer, or one character of any code point) looked up in :class:`IdTable`; the few
+other tokens (longer words, non-ASCII words) are sliced out and looked up in the vocabulary dict. The ids
+equal ``[vocab.get(t, 0) for t in word_tokens(text)]`` exactly (tests/unit/test_classifier_tokens.py).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+# Letters (without digits, "_" and CJK), CJK/kana/hangul one character at a time, digit runs, any other symbol.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+_LETTER = rf"[^\W\d_{_CJK}]"
+TOKEN_RE = re.compile(rf"{_LETTER}+|[{_CJK}]|\d+|[^\w\s]|_")
+DIGITS_RE = re.compile(r"\d+")
+
+
+def word_tokens(text: str) -> list[str]:
+    """The word tokens of one (already truncated) prompt: the definition the fast path reproduces."""
+    return TOKEN_RE.findall(DIGITS_RE.sub("0", text.lower()))
+
+
+# Character classes. A letter run and a digit run are one token each; a single is a token by itself.
+SPACE, LETTER, DIGIT, SINGLE = 0, 1, 2, 3
+_UNKNOWN = 255
+_CHUNK_BITS = 8  # the class table is filled 256 code points at a time, when a batch first uses them
+_N_CODE_POINTS = 0x110000
+_CLASS_PATTERNS = ((SPACE, re.compile(r"\s")), (LETTER, re.compile(_LETTER)), (DIGIT, re.compile(r"\d")))
+
+# Exact keys: a token of 2 to 8 ASCII characters is its bytes as a little-endian uint64 (top bit clear; a
+# token of 2 or more characters is a letter or digit run, so no byte is NUL and the key is injective); one
+# character of any code point is that code point with the top bit set.
+_PACKED_MAX_LEN = 8
+_SINGLE_FLAG = np.uint64(1 << 63)
+_HIGH_BITS = np.uint64(0x8080808080808080)
+_LENGTH_MASKS = np.array([(1 << (8 * n)) - 1 for n in range(_PACKED_MAX_LEN + 1)], dtype=np.uint64)
+
+
+class _CharClasses:
+    """Code point -> class, filled lazily from the same regular expressions as :data:`TOKEN_RE`."""
+
+    def __init__(self) -> None:
+        self.table = np.full(_N_CODE_POINTS, _UNKNOWN, dtype=np.uint8)
+        self._fill(np.array([0], dtype=np.int64))  # ASCII and Latin-1 up front
+
+    def _fill(self, chunks: np.ndarray) -> None:
+        size = 1 << _CHUNK_BITS
+        for chunk in chunks.tolist():
+            lo = chunk << _CHUNK_BITS
+            chars = "".join(map(chr, range(lo, lo + size)))
+            classes = np.full(size, SINGLE, dtype=np.uint8)
+            for cls, pattern in _CLASS_PATTERNS:
+                for m in pattern.finditer(chars):
+                    classes[m.start()] = cls
+            self.table[lo : lo + size] = classes
+
+    def of(self, code_points: np.ndarray) -> np.ndarray:
+        classes = np.take(self.table, code_points)
+        if code_points.dtype != np.uint8:
+            unknown = classes == _UNKNOWN
+            if unknown.any():
+                self._fill(np.unique(code_points[unknown] >> _CHUNK_BITS))
+                classes = np.take(self.table, code_points)
+        return classes
+
+
+_classes: _CharClasses | None = None
+
+
+def _char_classes() -> _CharClasses:
+    global _classes
+    if _classes is None:
+        _classes = _CharClasses()
+    return _classes
+
+
+class IdTable:
+    """An immutable uint64 -> int64 hash map over numpy arrays (open addressing, linear probing).
+
+    ``lookup`` answers a whole array of keys in a few vectorised probes (most keys in the first): faster than
+    a binary search over sorted keys once the table no longer fits in cache. ``np.take`` gathers, as it is
+    several times faster than fancy indexing here.
+    """
+
+    _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+
+    def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
+        keys = np.asarray(keys, dtype=np.uint64)
+        values = np.asarray(values, dtype=np.int64)
+        if np.unique(keys).size != keys.size:
+            raise ValueError("IdTable keys must be unique")
+        if values.size and values.min() < 0:
+            raise ValueError("IdTable values must be >= 0")
+        bits = max(4, int(2 * max(keys.size, 1)).bit_length())  # load factor <= 1/2
+        self._shift = np.uint64(64 - bits)
+        self._mask = np.int64((1 << bits) - 1)
+        self._keys = np.zeros(1 << bits, dtype=np.uint64)
+        self._values = np.full(1 << bits, -1, dtype=np.int64)  # -1: empty slot
+        pending = np.arange(keys.size)
+        slots = self._slots(keys)
+        while pending.size:
+            free = self._values[slots] < 0
+            # Of the keys that reach the same free slot, the first one takes it; the others probe on.
+            _, first = np.unique(slots[free], return_index=True)
+            taken = np.flatnonzero(free)[first]
+            self._keys[slots[taken]] = keys[pending[taken]]
+            self._values[slots[taken]] = values[pending[taken]]
+            rest = np.ones(pending.size, dtype=bool)
+            rest[taken] = False
+            pending, slots = pending[rest], (slots[rest] + 1) & self._mask
+
+    def _slots(self, keys: np.ndarray) -> np.ndarray:
+        return ((keys * self._MULTIPLIER) >> self._shift).astype(np.int64)
+
+    def lookup(self, keys: np.ndarray, default: int = -1) -> np.ndarray:
+        keys = np.asarray(keys, dtype=np.uint64)
+        slots = self._slots(keys)
+        values = np.take(self._values, slots)
+        occupied = values >= 0
+        hit = occupied & (np.take(self._keys, slots) == keys)
+        out = np.where(hit, values, default)
+        pending = np.flatnonzero(occupied & ~hit)  # the slot holds another key: probe on
+        slots = (slots[pending] + 1) & self._mask
+        while pending.size:
+            values = np.take(self._values, slots)
+            occupied = values >= 0
+            hit = occupied & (np.take(self._keys, slots) == keys[pending])
+            out[pending[hit]] = values[hit]
+            more = occupied & ~hit
+            pending, slots = pending[more], (slots[more] + 1) & self._mask
+        return out
+
+
+def _packed_key(token: str) -> int | None:
+    """The exact integer key of a token, or None where it has none (then the dict answers)."""
+    if len(token) == 1:
+        return (1 << 63) | ord(token)
+    if 2 <= len(token) <= _PACKED_MAX_LEN and token.isascii():
+        return int.from_bytes(token.encode("ascii"), "little")
+    return None
+
+
+class TokenIdMapper:
+    """Batch of truncated prompts -> (vocabulary id of every word token, its prompt's index), in order."""
+
+    def __init__(self, vocab: Mapping[str, int]) -> None:
+        self.vocab = dict(vocab)
+        keyed = [(k, i) for t, i in self.vocab.items() if (k := _packed_key(t)) is not None]
+        self._table = IdTable(
+            np.array([k for k, _ in keyed], dtype=np.uint64), np.array([i for _, i in keyed], dtype=np.int64)
+        )
+        self._zero_id = self.vocab.get("0", 0)
+
+    def ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """``ids`` int64 (0 for a token out of the vocabulary) and ``docs`` int64, one entry per word token."""
+        lowered = [t.lower() for t in texts]
+        joined = "\n".join(lowered)  # a space between prompts: no token crosses from one to the next
+        if joined.isascii():
+            cps: np.ndarray = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
+        else:
+            cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        if cps.size == 0:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        cls = _char_classes().of(cps)
+        prev = np.empty_like(cls)
+        prev[0] = SPACE
+        prev[1:] = cls[:-1]
+        nxt = np.empty_like(cls)
+        nxt[-1] = SPACE
+        nxt[:-1] = cls[1:]
+        word = cls != SPACE
+        single = cls == SINGLE
+        starts = np.flatnonzero(word & ((cls != prev) | single))
+        ends = np.flatnonzero(word & ((cls != nxt) | single)) + 1
+        lengths = ends - starts
+        tok_cls = cls[starts]
+
+        # Exact keys: a token of up to 8 ASCII characters is its bytes read as one little-endian uint64.
+        n_tok = starts.size
+        # (Non-ASCII characters become 0xFF, whose high bit marks the key as unusable.)
+        low_bytes = cps if cps.dtype == np.uint8 else np.where(cps < 128, cps, 255).astype(np.uint8)
+        padded = np.zeros(low_bytes.size + _PACKED_MAX_LEN, dtype=np.uint8)
+        padded[: low_bytes.size] = low_bytes
+        # Element i of this (unaligned, overlapping) view is the 8 bytes from position i on.
+        eight_bytes = np.ndarray((low_bytes.size,), dtype="<u8", buffer=padded, strides=(1,))
+        keys = np.take(eight_bytes, starts) & np.take(_LENGTH_MASKS, np.minimum(lengths, _PACKED_MAX_LEN))
+        packable = lengths <= _PACKED_MAX_LEN
+        if cps.dtype != np.uint8:
+            packable &= (keys & _HIGH_BITS) == 0
+        one = lengths == 1
+        keys[one] = _SINGLE_FLAG | np.take(cps, starts[one]).astype(np.uint64)
+        keyed = packable | one
+        ids = np.zeros(n_tok, dtype=np.int64)
+        ids[keyed] = self._table.lookup(keys[keyed], default=0)
+        rest = np.flatnonzero(~keyed & (tok_cls != DIGIT))
+        if rest.size:
+            get = self.vocab.get
+            ids[rest] = [get(joined[s:e], 0) for s, e in zip(starts[rest].tolist(), ends[rest].tolist(), strict=True)]
+        ids[tok_cls == DIGIT] = self._zero_id
+
+        doc_starts = np.cumsum([0] + [len(t) + 1 for t in lowered])
+        per_doc = np.diff(np.searchsorted(starts, doc_starts))
+        return ids, np.repeat(np.arange(len(texts), dtype=np.int64), per_doc)
