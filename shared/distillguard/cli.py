@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -27,8 +28,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     demo.add_argument("--logs", type=Path, help="a folder of log files to drop (default: simulated sample logs)")
     demo.add_argument("--seed", type=int, default=DEMO_SEED)
 
-    replay = commands.add_parser("replay", help="drop a folder of log files through the pipeline")
+    replay = commands.add_parser(
+        "replay", help="run a folder of log files through the pipeline (in-process by default, or on the emulator)"
+    )
     replay.add_argument("path", type=Path)
+    replay.add_argument(
+        "--emulator",
+        action="store_true",
+        help="drop the logs in the embedded AWS emulator (or AWS_ENDPOINT_URL) and drive the real handlers",
+    )
+    replay.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (in-process engine)")
     replay.add_argument(
         "--findings-out",
         "--alerts-out",
@@ -124,11 +133,19 @@ def _replay(args: argparse.Namespace) -> int:
         print(f"error: {args.path} is not a folder", file=sys.stderr)
         return 2
     overrides = {"RawLogPrefix": args.raw_prefix.rstrip("/") + "/"} if args.raw_prefix else None
-    with local_pipeline(parameter_overrides=overrides) as (_, pipeline):
-        started = time.perf_counter()
-        pipeline.drop(args.path)
-        findings = pipeline.run()
-        summary = pipeline.summary(time.perf_counter() - started)
+    if args.emulator:
+        with local_pipeline(parameter_overrides=overrides) as (_, pipeline):
+            started = time.perf_counter()
+            pipeline.drop(args.path)
+            findings = pipeline.run()
+            summary = pipeline.summary(time.perf_counter() - started)
+    else:
+        from distillguard.engine import run_folder
+
+        run = run_folder(args.path, workers=max(1, args.workers), overrides=overrides)
+        findings, summary = run.findings, run.summary
+        for key, error in sorted(run.failed.items()):
+            print(f"failed: {key}: {error}", file=sys.stderr)
     write_findings(findings, args.findings_out)
     args.summary_out.write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
     _print_summary(summary)
@@ -205,7 +222,7 @@ def _classify(args: argparse.Namespace) -> int:
 
 
 def _print_summary(summary: object) -> None:
-    from distillguard.local.pipeline import ReplaySummary
+    from distillguard.summary import ReplaySummary
 
     assert isinstance(summary, ReplaySummary)
     print()

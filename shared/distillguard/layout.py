@@ -1,11 +1,15 @@
 """Where each stage's output lands in the bucket, and what a key's date partition says about its records.
 
-Every stage derives its output key from its input key, so a redelivered message overwrites the same objects
-instead of adding new ones: that is what makes the S3 stages idempotent."""
+Validate writes one output per batch of raw objects, named by a digest of the objects it holds (their keys and
+versions); classify derives its output key from its input key. A redelivered batch overwrites the same objects;
+a batch redelivered with another composition writes new ones, and aggregation counts each source object once
+whichever batch carried it (see correlation/evidence.py)."""
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -44,14 +48,14 @@ def _strip_jsonl(relative: str) -> str:
 class KeyLayout:
     settings: StorageSettings
 
-    def validated_key(self, raw_key: str) -> str:
-        return self.settings.validated_prefix + relative_key(raw_key, self.settings.raw_prefix) + JSONL_GZ
+    def validated_key(self, batch: SourceBatch) -> str:
+        return f"{self.settings.validated_prefix}batches/{batch.folder}{batch.batch_id}{JSONL_GZ}"
 
-    def quarantine_key(self, raw_key: str) -> str:
-        return self.settings.quarantine_prefix + relative_key(raw_key, self.settings.raw_prefix) + JSONL_GZ
+    def quarantine_key(self, batch: SourceBatch) -> str:
+        return f"{self.settings.quarantine_prefix}batches/{batch.folder}{batch.batch_id}{JSONL_GZ}"
 
-    def validate_manifest_key(self, raw_key: str) -> str:
-        return f"{self.settings.manifests_prefix}validate/{relative_key(raw_key, self.settings.raw_prefix)}.json"
+    def validate_manifest_key(self, batch: SourceBatch) -> str:
+        return f"{self.settings.manifests_prefix}validate/batches/{batch.folder}{batch.batch_id}.json"
 
     def verdicts_key(self, validated_key: str) -> str:
         return self.settings.verdicts_prefix + relative_key(validated_key, self.settings.validated_prefix)
@@ -59,6 +63,25 @@ class KeyLayout:
     def classify_manifest_key(self, validated_key: str) -> str:
         relative = _strip_jsonl(relative_key(validated_key, self.settings.validated_prefix))
         return f"{self.settings.manifests_prefix}classify/{relative}.json"
+
+
+@dataclass(frozen=True)
+class SourceBatch:
+    """The raw objects one validate run turned into one output. Its id is a digest of their keys and versions, so
+    the same batch redelivered writes the same keys; its folder is the earliest hour any of them is partitioned
+    by, so outputs stay browsable by date."""
+
+    batch_id: str
+    folder: str
+
+    @classmethod
+    def of(cls, sources: Mapping[str, str]) -> SourceBatch:
+        """`sources` maps each raw key to its version (the S3 ETag)."""
+        listing = "\n".join(f"{key}\t{version}" for key, version in sorted(sources.items()))
+        batch_id = hashlib.blake2b(listing.encode(), digest_size=10).hexdigest()
+        starts = [partition.start for key in sources if (partition := partition_of(key)) is not None]
+        folder = f"{min(starts):%Y/%m/%d/%H}/" if starts else "unpartitioned/"
+        return cls(batch_id=batch_id, folder=folder)
 
 
 def partition_of(key: str) -> Partition | None:

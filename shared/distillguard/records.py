@@ -38,6 +38,9 @@ class RequestFacts(BaseModel):
     # Lineage: where the record came from, so every verdict and alert can be traced to a log line.
     source_key: str
     line_number: int = Field(ge=1)
+    # The version of the source object the record was read from (its S3 ETag): aggregation counts each version
+    # of each object once, whichever batch carried it, and a new version replaces the old one.
+    source_version: str | None = None
 
     @field_validator("timestamp")
     @classmethod
@@ -61,6 +64,8 @@ class Verdict(RequestFacts):
     template_fingerprint: str
     # How the first user turn opens (formats.opening): names a scaffold whose filled-in lines vary.
     opening_fingerprint: str | None = None
+    # Harvesting verdicts only: per fingerprint, a short redacted example (formats.excerpt) for the triage report.
+    template_examples: dict[str, str] = Field(default_factory=dict)
     label: Label
     scores: dict[Label, float]
     model_version: str

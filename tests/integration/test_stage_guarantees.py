@@ -14,6 +14,7 @@ import pytest
 from distillguard.adapters.clients import client
 from distillguard.adapters.dynamodb import evidence_pk, shard_of
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
+from distillguard.validation import BatchManifest
 from tests.verdict_objects import HOUR, verdict_object
 
 pytestmark = pytest.mark.integration
@@ -169,15 +170,12 @@ def test_keys_with_spaces_and_plus_signs_are_validated_and_quarantine_keeps_reas
     key = f"{raw}gateway/2026/02/03/08/export 1+2.jsonl"
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
     pipeline.run()
-    manifest = json.loads(
-        s3.get_object(Bucket=bucket, Key="manifests/validate/gateway/2026/02/03/08/export 1+2.jsonl.json")[
-            "Body"
-        ].read()
-    )
-    assert (manifest["records_in"], manifest["valid"], manifest["quarantined"]) == (2, 1, 1)
-    quarantined = gzip.decompress(
-        s3.get_object(Bucket=bucket, Key="quarantine/gateway/2026/02/03/08/export 1+2.jsonl.jsonl.gz")["Body"].read()
-    )
+    (manifest_key,) = pipeline.objects.keys("manifests/validate/")
+    manifest = BatchManifest.model_validate(pipeline.objects.get_json(manifest_key))
+    (report,) = manifest.objects
+    assert (report.source_key, report.records_in, report.valid, report.quarantined) == (key, 2, 1, 1)
+    assert manifest.quarantine_key is not None
+    quarantined = gzip.decompress(s3.get_object(Bucket=bucket, Key=manifest.quarantine_key)["Body"].read())
     (row,) = [json.loads(text) for text in quarantined.splitlines()]
     assert (row["line_number"], row["reason"]) == (2, "schema:ts")
 

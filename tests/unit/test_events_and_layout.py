@@ -10,7 +10,7 @@ from aws_lambda_powertools.utilities.data_classes import SQSEvent
 
 from distillguard.config import StorageSettings
 from distillguard.events import announced_keys, batch_item_failures, created_objects, unique_keys
-from distillguard.layout import KeyLayout, UnexpectedKey, partition_of
+from distillguard.layout import KeyLayout, SourceBatch, UnexpectedKey, partition_of
 from tests.conftest import EVENTS
 
 
@@ -49,21 +49,26 @@ def test_deletions_are_not_work_for_the_pipeline() -> None:
     assert created_objects(body) == []
 
 
-def test_each_stage_output_key_is_derived_from_its_input_key() -> None:
+def test_a_validate_batch_is_named_by_its_objects_and_versions_and_filed_under_its_earliest_hour() -> None:
     layout = KeyLayout(StorageSettings(bucket_name="bucket", raw_prefix="logs/"))
-    raw = "logs/gateway/2026/02/03/08/a.jsonl.gz"
-    validated = layout.validated_key(raw)
-    assert validated == "validated/gateway/2026/02/03/08/a.jsonl.gz.jsonl.gz"
-    assert layout.quarantine_key(raw) == "quarantine/gateway/2026/02/03/08/a.jsonl.gz.jsonl.gz"
-    assert layout.verdicts_key(validated) == "verdicts/gateway/2026/02/03/08/a.jsonl.gz.jsonl.gz"
-    assert layout.validate_manifest_key(raw) == "manifests/validate/gateway/2026/02/03/08/a.jsonl.gz.json"
-    assert layout.classify_manifest_key(validated) == "manifests/classify/gateway/2026/02/03/08/a.jsonl.gz.json"
+    sources = {"logs/gateway/2026/02/03/09/b.jsonl.gz": "etag-b", "logs/litellm/2026-02-03/08-15-00_a.json": "e"}
+    batch = SourceBatch.of(sources)
+    # the same objects in another order name the same batch; another version of one of them does not
+    assert SourceBatch.of(dict(reversed(sources.items()))) == batch
+    assert SourceBatch.of(sources | {"logs/litellm/2026-02-03/08-15-00_a.json": "e2"}) != batch
+    validated = layout.validated_key(batch)
+    assert validated == f"validated/batches/2026/02/03/00/{batch.batch_id}.jsonl.gz"
+    assert layout.quarantine_key(batch) == f"quarantine/batches/2026/02/03/00/{batch.batch_id}.jsonl.gz"
+    assert layout.validate_manifest_key(batch) == f"manifests/validate/batches/2026/02/03/00/{batch.batch_id}.json"
+    assert layout.verdicts_key(validated) == f"verdicts/batches/2026/02/03/00/{batch.batch_id}.jsonl.gz"
+    assert layout.classify_manifest_key(validated) == f"manifests/classify/batches/2026/02/03/00/{batch.batch_id}.json"
+    assert SourceBatch.of({"logs/no-date.jsonl": "x"}).folder == "unpartitioned/"
 
 
 def test_a_key_outside_the_stage_prefix_is_a_wiring_error() -> None:
     layout = KeyLayout(StorageSettings(bucket_name="bucket"))
     with pytest.raises(UnexpectedKey):
-        layout.validated_key("verdicts/a.jsonl.gz")
+        layout.verdicts_key("raw/a.jsonl.gz")
 
 
 def test_partitions_come_from_hour_and_day_folders_in_the_key() -> None:

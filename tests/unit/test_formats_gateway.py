@@ -42,7 +42,7 @@ def test_an_openai_request_with_tool_calls_becomes_the_corpus_prompt() -> None:
         '[tool]\n{"temperature": 22, "unit": "celsius"}'
     )
     # And every fact is carried over
-    assert record.model_dump(exclude={"prompt", "template_fingerprint", "toolset_fingerprint"}) == {
+    assert record.model_dump(exclude={"prompt", "template_fingerprint", "toolset_fingerprint", "source_version"}) == {
         "request_id": "req_01JDGW0001",
         "timestamp": datetime(2025, 11, 27, 9, 14, 3, 125000, tzinfo=UTC),
         "customer_account": "acct-4471",

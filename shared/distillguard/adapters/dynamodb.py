@@ -1,7 +1,7 @@
 """Evidence, incidents, the outbox and the correlator's state in one DynamoDB table (generic pk/sk keys).
 
     pk                              sk                          what
-    EVIDENCE#<hour>#<shard>         <account>#<source digest>   one source object's evidence on one account-hour
+    EVIDENCE#<hour>#<shard>         <account>#<batch digest>    one verdict object's evidence on one account-hour
     CORRELATOR                      WATERMARK                   first hour and latest event time aggregated
     CORRELATOR                      STATE                       next hour to correlate, models first seen
     INCIDENTS                       <incident uid>              an incident's head (status, evidence, severity)
@@ -9,8 +9,9 @@
     OUTBOX                          <hour>#<uid>#<revision>     a finding committed but not yet published
 
 Evidence is spread over `shards` partitions per hour by account hash, so a 20,000-account campaign writing in
-one hour does not funnel into one partition. Writes of evidence are plain puts keyed by their source: a
-redelivered object overwrites its own items, so nothing is counted twice and no condition is needed. Every
+one hour does not funnel into one partition. Writes of evidence are plain puts keyed by their verdict object: a
+redelivered object overwrites its own items; raw objects carried twice are resolved by aggregation, which reads
+a cell's items before writing (`existing`). Every
 request stays inside DynamoDB's limits (see `dynamodb_limits`)."""
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,6 +33,7 @@ from distillguard.correlation.incidents import Incident
 from distillguard.correlation.service import CorrelatorState, OutboxEntry, Watermark
 
 MEMBERS_PER_ITEM = 500
+QUERY_THREADS = 8  # under botocore's default pool of 10 connections
 TRANSACTION_ACTIONS = 100
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -81,6 +84,29 @@ class DynamoEvidenceStore:
                 for item in items
             ),
         )
+
+    def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
+        """The items stored for each (hour, account): one strongly consistent query per cell, a few at a time."""
+
+        def query(cell: tuple[datetime, str]) -> list[HourEvidence]:
+            hour, account = cell
+            found = (
+                HourEvidence.model_validate_json(raw["evidence"]["S"])
+                for raw in _query_all(
+                    self.client,
+                    TableName=self.table,
+                    KeyConditionExpression="pk = :pk AND begins_with(sk, :account)",
+                    ExpressionAttributeValues={
+                        ":pk": _av(evidence_pk(hour, shard_of(account, self.shards))),
+                        ":account": _av(f"{account}#"),
+                    },
+                    ConsistentRead=True,
+                )
+            )
+            return [item for item in found if item.account == account]  # "a#b" also begins with "a#"
+
+        with ThreadPoolExecutor(QUERY_THREADS) as pool:
+            return {cell: items for cell, items in zip(cells, pool.map(query, cells), strict=True) if items}
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
         """Moves the watermark's first hour back and its latest event time forward (each only if it moves)."""

@@ -29,6 +29,14 @@ class MemoryEvidenceStore:
         for item in items:
             self.items[(item.hour, item.account, item.source)] = item.model_copy(deep=True)
 
+    def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
+        wanted = set(cells)
+        found: dict[tuple[datetime, str], list[HourEvidence]] = {}
+        for (hour, account, _), item in sorted(self.items.items()):
+            if (hour, account) in wanted:
+                found.setdefault((hour, account), []).append(item.model_copy(deep=True))
+        return found
+
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
         self.first_hour = min(self.first_hour or first_hour, first_hour)
         self.latest = max(self.latest or latest, latest)

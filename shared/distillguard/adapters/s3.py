@@ -20,6 +20,7 @@ class S3Object:
     etag: str
     last_modified: datetime
     body: BinaryIO
+    size: int | None = None
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ObjectStore:
             etag=response["ETag"].strip('"'),
             last_modified=response["LastModified"],
             body=response["Body"],
+            size=response.get("ContentLength"),
         )
 
     def upload(self, path: Path, key: str, content_type: str = "application/x-ndjson") -> None:

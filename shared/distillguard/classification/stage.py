@@ -7,11 +7,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import islice
 from typing import Protocol, TypeVar
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from distillguard.formats.excerpt import template_examples
 from distillguard.formats.opening import opening_fingerprint
 from distillguard.jsonl import JsonlGzWriter
-from distillguard.records import LABELS, CanonicalRecord, Label, Verdict
+from distillguard.records import LABELS, SUSPICIOUS_LABELS, CanonicalRecord, Label, Verdict
 
 T = TypeVar("T")
 
@@ -38,6 +39,9 @@ class ClassificationReport(BaseModel):
     prompts: int
     by_label: dict[Label, int]
     model_version: str
+    by_source: dict[str, dict[Label, int]] = Field(
+        default_factory=dict, description="prompts by label per raw log object the validated batch holds"
+    )
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
@@ -50,16 +54,25 @@ def verdicts_for(records: Sequence[CanonicalRecord], labeller: PromptLabeller, b
     predictions = labeller.predict([record.prompt for record in records], batch_size=batch_size)
     if len(predictions) != len(records):
         raise RuntimeError(f"classifier returned {len(predictions)} predictions for {len(records)} prompts")
-    return [
-        Verdict(
-            **record.model_dump(exclude={"prompt"}),
-            opening_fingerprint=opening_fingerprint(record.prompt),
-            label=prediction.label,
-            scores={label: float(prediction.scores[label]) for label in LABELS},
-            model_version=labeller.version,
+    verdicts = []
+    for record, prediction in zip(records, predictions, strict=True):
+        opening = opening_fingerprint(record.prompt)
+        examples = (
+            template_examples(record.prompt, record.template_fingerprint, opening)
+            if prediction.label in SUSPICIOUS_LABELS
+            else {}
         )
-        for record, prediction in zip(records, predictions, strict=True)
-    ]
+        verdicts.append(
+            Verdict(
+                **record.model_dump(exclude={"prompt"}),
+                opening_fingerprint=opening,
+                template_examples=examples,
+                label=prediction.label,
+                scores={label: float(prediction.scores[label]) for label in LABELS},
+                model_version=labeller.version,
+            )
+        )
+    return verdicts
 
 
 def classify_stream(
@@ -70,14 +83,16 @@ def classify_stream(
     batch_size: int,
     out: JsonlGzWriter,
 ) -> ClassificationReport:
-    by_label: Counter[Label] = Counter()
+    by_source: dict[str, Counter[Label]] = {}
     for batch in batched(records, batch_size):
         for verdict in verdicts_for(batch, labeller, batch_size):
-            by_label[verdict.label] += 1
+            by_source.setdefault(verdict.source_key, Counter())[verdict.label] += 1
             out.write(verdict)
+    by_label: Counter[Label] = sum(by_source.values(), Counter())
     return ClassificationReport(
         source_key=source_key,
         prompts=out.count,
         by_label={label: by_label[label] for label in LABELS},
         model_version=labeller.version,
+        by_source={source: {label: counts[label] for label in LABELS} for source, counts in by_source.items()},
     )

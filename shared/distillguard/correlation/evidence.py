@@ -1,9 +1,11 @@
-"""Evidence: what the requests of one log object say about one account in one event-time hour.
+"""Evidence: what the requests of one batch of log objects say about one account in one event-time hour.
 
 The aggregate stage turns verdicts into these items and stores them; correlation merges them over a horizon.
-Every field is bounded (top-k counters, a 60-bit minute bitmap), so an item stays a few KB however many
-requests it summarises. An item is keyed by (hour, account, source object): a redelivered or re-batched
-object writes the same item again, so evidence is counted exactly once without conditions or transactions."""
+Every field is bounded (top-k counters, a 60-bit minute bitmap) except `sources`, which lists the raw log objects
+(by digest, with their version) whose requests the item counts. An item is keyed by (hour, account, verdict
+object): a redelivered verdict object writes the same item again. A raw object that reaches aggregation twice in
+different batches (a validate run retried with another composition) is counted by the first item that lists it;
+a new version of an object replaces the old one (see aggregation/service.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import ipaddress
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -48,13 +50,17 @@ def top(counter: Mapping[str, int], k: int) -> dict[str, int]:
 
 
 class HourEvidence(BaseModel):
-    """One account's requests from one source object in one event-time hour."""
+    """One account's requests from one batch of source objects in one event-time hour."""
 
     model_config = ConfigDict(extra="forbid")
 
     account: str
     hour: datetime
-    source: str = Field(description="digest of the source object the requests came from")
+    source: str = Field(description="digest of the verdict object (the batch) the requests came from")
+    batch_key: str = Field(default="", description="the verdict object, read again when a source is replaced")
+    sources: dict[str, str] = Field(
+        default_factory=dict, description="raw log objects counted: key digest -> version digest"
+    )
     prompts: int = 0
     by_label: dict[Label, int] = Field(default_factory=lambda: dict.fromkeys(LABELS, 0))
     # Summed classifier probabilities: calibrated scores add up to an expected number of harvesting prompts.
@@ -72,6 +78,7 @@ class HourEvidence(BaseModel):
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     sample_requests: list[str] = Field(default_factory=list)
+    examples: dict[str, str] = Field(default_factory=dict, description="redacted example per suspicious template")
 
     @property
     def suspicious(self) -> int:
@@ -93,6 +100,7 @@ class _Builder:
 
     def add(self, verdict: Verdict) -> None:
         evidence = self.evidence
+        evidence.sources[source_digest(verdict.source_key)] = version_digest(verdict.source_version)
         evidence.prompts += 1
         evidence.by_label[verdict.label] += 1
         for label in LABELS:
@@ -119,6 +127,8 @@ class _Builder:
         evidence.last_seen = max(evidence.last_seen or timestamp, timestamp)
         if len(evidence.sample_requests) < SAMPLE_REQUESTS:
             evidence.sample_requests.append(verdict.request_id)
+        for fingerprint, example in verdict.template_examples.items():
+            evidence.examples.setdefault(fingerprint, example)
 
     def build(self) -> HourEvidence:
         evidence = self.evidence
@@ -131,21 +141,27 @@ class _Builder:
         evidence.user_agents = top(self.user_agents, TOP_VALUES)
         evidence.toolsets = sorted(self.toolsets)[:TOP_TOOLSETS]
         evidence.distinct_toolsets = len(self.toolsets)
+        evidence.examples = {fp: evidence.examples[fp] for fp in evidence.suspicious_fingerprints if fp in evidence.examples}
         return evidence
 
 
-@cache
+@lru_cache(maxsize=65_536)
 def source_digest(source_key: str) -> str:
     return hashlib.blake2b(source_key.encode(), digest_size=8).hexdigest()
 
 
-def hour_evidence(verdicts: Iterable[Verdict]) -> list[HourEvidence]:
-    """Groups verdicts by (account, event-time hour, source object), in a stable order: evidence is keyed by
-    the log object the requests came from, not by how the pipeline happened to batch them."""
-    builders: dict[tuple[str, datetime, str], _Builder] = {}
+def version_digest(version: str | None) -> str:
+    return hashlib.blake2b(version.encode(), digest_size=4).hexdigest() if version else ""
+
+
+def hour_evidence(verdicts: Iterable[Verdict], batch_key: str) -> list[HourEvidence]:
+    """Groups one verdict object's verdicts by (account, event-time hour), in a stable order."""
+    batch = source_digest(batch_key)
+    builders: dict[tuple[str, datetime], _Builder] = {}
     for verdict in verdicts:
-        key = (verdict.customer_account, hour_of(verdict.timestamp), source_digest(verdict.source_key))
+        key = (verdict.customer_account, hour_of(verdict.timestamp))
         if key not in builders:
-            builders[key] = _Builder(*key)
+            builders[key] = _Builder(*key, batch)
+            builders[key].evidence.batch_key = batch_key
         builders[key].add(verdict)
     return [builders[key].build() for key in sorted(builders)]

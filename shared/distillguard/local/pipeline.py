@@ -4,53 +4,22 @@ handlers until every queue is empty, run the scheduled correlator, and read back
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
-from pydantic import BaseModel, Field
-
 from distillguard.adapters.clients import client
 from distillguard.adapters.s3 import ObjectStore
-from distillguard.classification import ClassificationReport
 from distillguard.findings import PublishedFinding
 from distillguard.local.emulator import Endpoint, aws_endpoint
 from distillguard.local.provision import Deployment, Provisioner
 from distillguard.local.runner import EventSourceMappings
-from distillguard.records import LABELS, Label
-from distillguard.validation import ValidationReport, mostly_redacted_accounts
+from distillguard.summary import ReplaySummary, replay_summary
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = REPOSITORY_ROOT / "template.yaml"
 UPLOAD_THREADS = 8
-
-
-class ReplaySummary(BaseModel):
-    records_total: int
-    records_valid: int
-    records_quarantined: int
-    prompts_classified: int
-    by_label: dict[Label, int]
-    findings: int = Field(description="finding messages published (creates, updates and closes)")
-    incidents: int = Field(description="distinct finding uids")
-    objects: int
-    quarantine_reasons: dict[str, int]
-    dead_lettered_messages: int
-    elapsed_seconds: float
-    records_redacted: int = Field(default=0, description="records whose prompt the logs do not carry; not classified")
-    records_skipped: int = Field(default=0, description="records that are not requests (audit-log entries, ...)")
-    objects_skipped: int = Field(default=0, description="objects holding no request logs (Bedrock's own)")
-    mostly_redacted_accounts: dict[str, float] = Field(
-        default_factory=dict, description="accounts most of whose records carry no prompt: the product is blind there"
-    )
-
-    @property
-    def adds_up(self) -> bool:
-        return self.records_total == (
-            self.records_valid + self.records_quarantined + self.records_redacted + self.records_skipped
-        )
 
 
 def log_files(folder: Path) -> list[Path]:
@@ -101,20 +70,6 @@ class LocalPipeline:
         return published
 
     def summary(self, elapsed_seconds: float) -> ReplaySummary:
-        validate_reports = [
-            ValidationReport.model_validate(self.objects.get_json(key))
-            for key in self.objects.keys(f"{self.manifests_prefix}validate/")
-        ]
-        classify_reports = [
-            ClassificationReport.model_validate(self.objects.get_json(key))
-            for key in self.objects.keys(f"{self.manifests_prefix}classify/")
-        ]
-        by_label: Counter[str] = Counter()
-        reasons: Counter[str] = Counter()
-        for classified in classify_reports:
-            by_label.update(classified.by_label)
-        for validated in validate_reports:
-            reasons.update(validated.reasons)
         sqs = client("sqs")
         dead = sum(
             int(
@@ -124,22 +79,8 @@ class LocalPipeline:
             )
             for url in self.deployment.dead_letter_queue_urls
         )
-        return ReplaySummary(
-            records_total=sum(report.records_in for report in validate_reports),
-            records_valid=sum(report.valid for report in validate_reports),
-            records_quarantined=sum(report.quarantined for report in validate_reports),
-            prompts_classified=sum(report.prompts for report in classify_reports),
-            by_label={label: by_label[label] for label in LABELS},
-            findings=len(self.findings),
-            incidents=len({finding.uid for finding in self.findings}),
-            objects=len(validate_reports),
-            quarantine_reasons=dict(reasons.most_common()),
-            dead_lettered_messages=dead,
-            elapsed_seconds=round(elapsed_seconds, 2),
-            records_redacted=sum(report.redacted for report in validate_reports),
-            records_skipped=sum(report.skipped for report in validate_reports),
-            objects_skipped=sum(report.skipped_object is not None for report in validate_reports),
-            mostly_redacted_accounts=mostly_redacted_accounts(validate_reports),
+        return replay_summary(
+            self.objects, self.manifests_prefix, self.findings, dead_lettered=dead, elapsed_seconds=elapsed_seconds
         )
 
 

@@ -217,7 +217,7 @@ class Provisioner:
                         function_id=logical_id,
                         queue_url=self.resolver.refs[queue_id],
                         queue_arn=self.resolver.attributes[(queue_id, "Arn")],
-                        batch_size=int(event["Properties"].get("BatchSize", 10)),
+                        batch_size=int(self.resolver.resolve(event["Properties"].get("BatchSize", 10))),
                         reports_item_failures="ReportBatchItemFailures"
                         in event["Properties"].get("FunctionResponseTypes", []),
                     )

@@ -1,6 +1,12 @@
 """The validate stage: every log line is a canonical record, a quarantined one with a reason, a redacted one (its
 prompt not logged) or a skipped one (not a request)."""
 
-from distillguard.validation.stage import QuarantinedRecord, ValidationReport, ValidationRun, mostly_redacted_accounts
+from distillguard.validation.stage import (
+    BatchManifest,
+    QuarantinedRecord,
+    ValidationReport,
+    ValidationRun,
+    mostly_redacted_accounts,
+)
 
-__all__ = ["QuarantinedRecord", "ValidationReport", "ValidationRun", "mostly_redacted_accounts"]
+__all__ = ["BatchManifest", "QuarantinedRecord", "ValidationReport", "ValidationRun", "mostly_redacted_accounts"]

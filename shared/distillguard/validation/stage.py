@@ -52,6 +52,7 @@ class QuarantinedRecord(BaseModel):
 
 class ValidationReport(BaseModel):
     source_key: str
+    source_version: str = Field(default="", description="the object's version (S3 ETag) that was read")
     records_in: int
     valid: int
     quarantined: int
@@ -71,6 +72,17 @@ class ValidationReport(BaseModel):
     @property
     def adds_up(self) -> bool:
         return self.records_in == self.valid + self.quarantined + self.redacted + self.skipped
+
+
+class BatchManifest(BaseModel):
+    """What one validate run wrote for a batch of raw objects: one report per object (lines in = valid +
+    quarantined + redacted + skipped), and the two outputs that hold every object's records."""
+
+    batch_id: str
+    validated_at: datetime = Field(default_factory=lambda: datetime.now(UTC), description="a later batch wins")
+    validated_key: str | None = None
+    quarantine_key: str | None = None
+    objects: list[ValidationReport]
 
 
 def mostly_redacted_accounts(
@@ -99,6 +111,7 @@ class ObjectValidation:
     """One object's outputs while a run streams it."""
 
     source_key: str
+    source_version: str
     bounds: TimeBounds
     valid_out: JsonlGzWriter
     quarantine_out: JsonlGzWriter
@@ -139,6 +152,7 @@ class ObjectValidation:
     def report(self) -> ValidationReport:
         return ValidationReport(
             source_key=self.source_key,
+            source_version=self.source_version,
             records_in=self.records_in,
             valid=self.valid_out.count,
             quarantined=self.quarantine_out.count,
@@ -172,10 +186,11 @@ class ValidationRun:
         limit = min(self.format_settings.max_prompt_chars, self.expectations.max_prompt_chars)
         self.format_settings = replace(self.format_settings, max_prompt_chars=limit)
 
-    def add_object(self, body: BinaryIO, *, source_key: str, last_modified: datetime) -> None:
+    def add_object(self, body: BinaryIO, *, source_key: str, last_modified: datetime, version: str = "") -> None:
         """Streams one object; its well-formed records wait in the shared batch for the expectation suite."""
         state = ObjectValidation(
             source_key=source_key,
+            source_version=version,
             bounds=time_bounds(source_key, last_modified, self.tolerance),
             valid_out=JsonlGzWriter(self.scratch_dir),
             quarantine_out=JsonlGzWriter(self.scratch_dir),
@@ -184,11 +199,14 @@ class ValidationRun:
         state.skipped_object = skipped_object(source_key)
         if state.skipped_object is not None:
             return
-        for line, outcome in _parsed_lines(read_raw_lines(body), source_key, self.format_settings, self.bodies):
+        lines = _parsed_lines(read_raw_lines(body), source_key, self.format_settings, self.bodies)
+        for line, outcome in lines:
             state.records_in += 1
             if isinstance(outcome, RecordRejected):
                 state.settle(line, outcome)
                 continue
+            if version:
+                outcome = outcome.model_copy(update={"source_version": version})
             self._pending.append((state, line, outcome))
             if len(self._pending) >= self.batch_records:
                 self.flush()

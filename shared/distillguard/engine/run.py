@@ -1,0 +1,207 @@
+"""The in-process engine: the stages' own code (validate, classify, aggregate, correlate) over local folders and
+the in-memory stores, with the settings the template gives the functions. Raw objects are cut into batches as
+the validate queue would deliver them (sorted by key, at most `batch_objects` objects or `batch_bytes` bytes a
+batch); batches run on `workers` processes and their evidence is merged before correlation, so the result is
+the same as a serial run's whatever the number of workers."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStore, MemoryPublisher
+from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
+from distillguard.config import AggregateSettings, ClassifySettings, CorrelateSettings, ValidateSettings
+from distillguard.correlation.evidence import HourEvidence
+from distillguard.correlation.service import Correlator
+from distillguard.correlation.settings import correlator_rules
+from distillguard.engine.objects import FolderObjectStore
+from distillguard.engine.settings import function_settings
+from distillguard.findings import PublishedFinding
+from distillguard.layout import KeyLayout, SourceBatch
+from distillguard.local.pipeline import log_files
+from distillguard.stages import aggregate_objects, classify_object, validate_objects
+from distillguard.summary import ReplaySummary, replay_summary
+from distillguard.validation import ValidationReport
+from distillguard.validation.expectations import RecordExpectations
+
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class StageSettings:
+    validate: ValidateSettings
+    classify: ClassifySettings
+    aggregate: AggregateSettings
+    correlate: CorrelateSettings
+    batch_objects: int
+
+
+@dataclass
+class BatchResult:
+    evidence: list[HourEvidence] = field(default_factory=list)
+    first_hour: datetime | None = None
+    latest: datetime | None = None
+    failed: dict[str, str] = field(default_factory=dict)
+    records: int = 0
+
+
+@dataclass
+class _Worker:
+    """One process's stage dependencies, built once per process (the model, the expectation suite)."""
+
+    settings: StageSettings
+    objects: FolderObjectStore
+    classifier: PromptClassifier
+    expectations: RecordExpectations
+
+    def run_batch(self, keys: Sequence[str]) -> BatchResult:
+        result = BatchResult()
+        outcomes = validate_objects(
+            keys, objects=self.objects, settings=self.settings.validate, expectations=self.expectations
+        )
+        result.failed.update({key: repr(o) for key, o in outcomes.items() if isinstance(o, Exception)})
+        reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
+        result.records = sum(report.records_in for report in reports)
+        if not any(report.valid for report in reports):
+            return result
+        layout = KeyLayout(self.settings.validate)
+        validated = layout.validated_key(_batch_of(reports))
+        classify_object(validated, objects=self.objects, settings=self.settings.classify, labeller=self.classifier)
+        verdicts = layout.verdicts_key(validated)
+        store = MemoryEvidenceStore()
+        report = aggregate_objects([verdicts], objects=self.objects, store=store)
+        result.failed.update(report.failed_objects)
+        result.evidence = list(store.items.values())
+        result.first_hour, result.latest = store.first_hour, store.latest
+        for key in (validated, verdicts):  # consumed: only the manifests are kept
+            self.objects.delete(key)
+        return result
+
+
+def _batch_of(reports: Sequence[ValidationReport]) -> SourceBatch:
+    return SourceBatch.of({report.source_key: report.source_version for report in reports})
+
+
+_worker: _Worker | None = None
+
+
+def _start_worker(settings: StageSettings, objects: FolderObjectStore, model_dir: Path) -> None:
+    global _worker
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    classifier = PromptClassifier.load(model_dir, intra_op_threads=1)
+    expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
+    _worker = _Worker(settings, objects, classifier, expectations)
+
+
+def _run_batch(keys: Sequence[str]) -> BatchResult:
+    assert _worker is not None, "worker not started"
+    return _worker.run_batch(keys)
+
+
+def batches(objects: FolderObjectStore, keys: Sequence[str], batch_objects: int) -> Iterator[list[str]]:
+    """Consecutive keys, at most `batch_objects` objects and about BATCH_BYTES bytes a batch."""
+    batch: list[str] = []
+    size = 0
+    for key in keys:
+        length = objects.path(key).stat().st_size
+        if batch and (len(batch) >= batch_objects or size + length > BATCH_BYTES):
+            yield batch
+            batch, size = [], 0
+        batch.append(key)
+        size += length
+    if batch:
+        yield batch
+
+
+@dataclass
+class EngineRun:
+    findings: list[PublishedFinding]
+    summary: ReplaySummary
+    failed: dict[str, str]
+
+
+def run_folder(
+    folder: Path,
+    *,
+    workers: int = 1,
+    scratch: Path | None = None,
+    overrides: dict[str, str] | None = None,
+    model_dir: Path = DEFAULT_MODEL_DIR,
+    progress: Callable[[int, int], None] | None = None,
+) -> EngineRun:
+    """Runs every stage over the log files under `folder` (named as `log_files` picks them) and correlates."""
+    started = time.perf_counter()
+    settings = stage_settings(overrides)
+    with tempfile.TemporaryDirectory(prefix="distillguard-engine-", dir=scratch) as scratch_dir:
+        prefix = settings.validate.raw_prefix
+        objects = FolderObjectStore(raw_root=folder, raw_prefix=prefix, scratch=Path(scratch_dir))
+        keys = [prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
+        work = list(batches(objects, keys, settings.batch_objects))
+        evidence = MemoryEvidenceStore()
+        failed: dict[str, str] = {}
+        for done, result in enumerate(_results(work, settings, objects, model_dir, workers), start=1):
+            evidence.put(result.evidence)
+            if result.first_hour is not None and result.latest is not None:
+                evidence.advance_watermark(result.first_hour, result.latest)
+            failed.update(result.failed)
+            if progress is not None:
+                progress(done, len(work))
+        findings = correlate(evidence, settings.correlate)
+        summary = replay_summary(
+            objects,
+            settings.validate.manifests_prefix,
+            findings,
+            dead_lettered=len(failed),
+            elapsed_seconds=time.perf_counter() - started,
+        )
+    return EngineRun(findings=findings, summary=summary, failed=failed)
+
+
+def _results(
+    work: list[list[str]], settings: StageSettings, objects: FolderObjectStore, model_dir: Path, workers: int
+) -> Iterator[BatchResult]:
+    if workers <= 1:
+        _start_worker(settings, objects, model_dir)
+        yield from map(_run_batch, work)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(settings, objects, model_dir)
+    ) as pool:
+        yield from pool.map(_run_batch, work)
+
+
+def correlate(evidence: MemoryEvidenceStore, settings: CorrelateSettings) -> list[PublishedFinding]:
+    detection, notification = correlator_rules(settings)
+    publisher = MemoryPublisher()
+    correlator = Correlator(
+        evidence,
+        MemoryIncidentStore(),
+        publisher,
+        detection,
+        notification,
+        timedelta(seconds=settings.lateness_seconds),
+    )
+    correlator.run(flush=True)
+    findings = [PublishedFinding.from_message(entry.message) for entry in publisher.messages]
+    findings.sort(key=lambda finding: (finding.time, finding.uid, finding.revision))
+    return findings
+
+
+def stage_settings(overrides: dict[str, str] | None = None) -> StageSettings:
+    environments, parameters = function_settings(overrides)
+    return StageSettings(
+        validate=ValidateSettings.model_validate(environments["ValidateFunction"]),
+        classify=ClassifySettings.model_validate(environments["ClassifyFunction"]),
+        aggregate=AggregateSettings.model_validate(environments["AggregateFunction"]),
+        correlate=CorrelateSettings.model_validate(environments["CorrelateFunction"]),
+        batch_objects=int(parameters["ValidateBatchSize"]),
+    )
