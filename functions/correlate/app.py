@@ -4,6 +4,8 @@ an outbox. Invoke it with {"flush": true} at the end of a backfill to close the 
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from datetime import timedelta
 from typing import Any
 
@@ -57,4 +59,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     metrics.add_metric(name="HoursCorrelated", unit=MetricUnit.Count, value=len(report.hours))
     metrics.add_metric(name="FindingsPublished", unit=MetricUnit.Count, value=len(report.published))
+    for severity, count in Counter(json.loads(message)["severity"] for message in report.published).items():
+        metrics.add_metric(name=f"Findings_{severity}", unit=MetricUnit.Count, value=count)  # the dashboard's
     return {"hours": len(report.hours), "findings_published": len(report.published)}
