@@ -105,6 +105,7 @@ class Detection:
     last_seen: datetime
     member_evidence: dict[str, str] = field(default_factory=dict, compare=False)
     timeline: ActivityTimeline = field(default_factory=ActivityTimeline, compare=False)
+    examples: dict[str, str] = field(default_factory=dict, compare=False)  # redacted example per template
 
     @property
     def share(self) -> float:
@@ -382,6 +383,7 @@ def _detection(
         last_seen=max(last),
         member_evidence=member_evidence,
         timeline=activity_timeline(members),
+        examples={fp: ex for fp in templates for p in members if (ex := p.examples.get(fp))},
     )
 
 

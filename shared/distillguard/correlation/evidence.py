@@ -141,7 +141,8 @@ class _Builder:
         evidence.user_agents = top(self.user_agents, TOP_VALUES)
         evidence.toolsets = sorted(self.toolsets)[:TOP_TOOLSETS]
         evidence.distinct_toolsets = len(self.toolsets)
-        evidence.examples = {fp: evidence.examples[fp] for fp in evidence.suspicious_fingerprints if fp in evidence.examples}
+        examples = evidence.examples
+        evidence.examples = {fp: examples[fp] for fp in evidence.suspicious_fingerprints if fp in examples}
         return evidence
 
 

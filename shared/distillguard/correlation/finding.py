@@ -67,6 +67,11 @@ def title(incident: Incident) -> str:
     return f"{what} by one account"
 
 
+def _template(fingerprint: str, requests: int, example: str | None) -> dict[str, object]:
+    """A template's evidence: its fingerprint, its harvesting requests and a short redacted example."""
+    return {"fingerprint": fingerprint, "requests": requests} | ({"example": example} if example else {})
+
+
 def _evidences(incident: Incident) -> list[EvidenceArtifacts]:
     evidence = incident.evidence
     artefacts = [
@@ -77,7 +82,7 @@ def _evidences(incident: Incident) -> list[EvidenceArtifacts]:
         EvidenceArtifacts(name="signals", data=dict(evidence.signals)),
     ]
     artefacts += [
-        EvidenceArtifacts(name="template_fingerprint", data={"fingerprint": fp, "requests": count})
+        EvidenceArtifacts(name="template_fingerprint", data=_template(fp, count, evidence.examples.get(fp)))
         for fp, count in evidence.templates.items()
     ]
     if evidence.networks:

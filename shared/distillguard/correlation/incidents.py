@@ -46,6 +46,7 @@ class IncidentEvidence(BaseModel):
     new_models: list[str] = []
     scaffolds: list[str] = Field(default_factory=list, description="harvesting templates the members share")
     timeline: ActivityTimeline = Field(default_factory=ActivityTimeline, description="for the triage report")
+    examples: dict[str, str] = Field(default_factory=dict, description="redacted example per template")
 
 
 class Publication(BaseModel):
@@ -118,6 +119,7 @@ def _evidence(detection: Detection) -> IncidentEvidence:
         new_models=list(detection.new_models),
         scaffolds=sorted(detection.scaffolds),
         timeline=detection.timeline,
+        examples={fp: detection.examples[fp] for fp in detection.templates if fp in detection.examples},
     )
 
 
@@ -139,6 +141,7 @@ def _combined(first: IncidentEvidence, second: IncidentEvidence) -> IncidentEvid
         new_models=sorted(set(first.new_models) | set(second.new_models)),
         scaffolds=sorted(set(first.scaffolds) | set(second.scaffolds)),
         timeline=combined_timelines(first.timeline, second.timeline),
+        examples={**second.examples, **first.examples},
     )
 
 

@@ -51,6 +51,7 @@ class AccountProfile:
     last_seen: datetime | None = None
     sample_requests: list[str] = field(default_factory=list)
     hourly: dict[datetime, Counter[str]] = field(default_factory=lambda: defaultdict(Counter), repr=False)
+    examples: dict[str, str] = field(default_factory=dict, repr=False)  # redacted example per template
 
     @property
     def suspicious(self) -> int:
@@ -81,6 +82,8 @@ class AccountProfile:
         self.minutes.update(epoch_minute(item.hour, minute) for minute in set_bits(item.minutes))
         self.suspicious_hours.add(item.hour)
         self.toolsets.update(item.toolsets)
+        for fingerprint, example in item.examples.items():
+            self.examples.setdefault(fingerprint, example)
         if item.first_seen and (self.first_seen is None or item.first_seen < self.first_seen):
             self.first_seen = item.first_seen
         if item.last_seen and (self.last_seen is None or item.last_seen > self.last_seen):

@@ -79,6 +79,15 @@ def _is_bare(skeleton: list[str]) -> bool:
     return all(not line or line == _SPAN or _ROLE_HEADER.fullmatch(line) for line in skeleton)
 
 
+def template_skeleton(prompt: str) -> str:
+    """The masked skeleton that `template_fingerprint` hashes: a redacted form of the prompt (see there)."""
+    text = _CODE_FENCE.sub("<CODE>", prompt)
+    skeleton = _skeleton(text, keep_head=False)
+    if _is_bare(skeleton):
+        skeleton = _skeleton(text, keep_head=True)
+    return "\n".join(skeleton)
+
+
 def template_fingerprint(prompt: str) -> str:
     """16 hex characters shared by prompts built from one template with different values filled in.
 
@@ -99,11 +108,7 @@ def template_fingerprint(prompt: str) -> str:
     not proof: generic skeletons (one short system line and a long question) are shared by ordinary traffic too, so a
     cluster should be weighed together with its verdicts.
     """
-    text = _CODE_FENCE.sub("<CODE>", prompt)
-    skeleton = _skeleton(text, keep_head=False)
-    if _is_bare(skeleton):
-        skeleton = _skeleton(text, keep_head=True)
-    return _digest("\n".join(skeleton))
+    return _digest(template_skeleton(prompt))
 
 
 def toolset_fingerprint(tool_names: Iterable[str]) -> str | None:

@@ -21,14 +21,21 @@ _USER_BLOCK = re.compile(r"\[user\]\n")
 _WORD = re.compile(r"[^\W\d_]{1,40}|\d{1,40}", re.UNICODE)
 
 
-def opening_fingerprint(prompt: str) -> str | None:
-    """16 hex characters naming the first words of the first user turn (numbers masked, case folded), or None
-    when the turn opens with fewer than `MIN_WORDS` words."""
+def opening_words(prompt: str) -> str | None:
+    """The first words of the first user turn (numbers masked, case folded) that `opening_fingerprint` hashes, or
+    None when the turn opens with fewer than `MIN_WORDS` words."""
     head = prompt[:SCAN_CHARS]
     match = _USER_BLOCK.search(head)
     text = head[match.end() :] if match else head
     words = ["0" if word[0].isdigit() else word.casefold() for word in _WORD.findall(text[:600])]
     if len(words) < MIN_WORDS:
         return None
-    opening = " ".join(words[:OPENING_WORDS])
+    return " ".join(words[:OPENING_WORDS])
+
+
+def opening_fingerprint(prompt: str) -> str | None:
+    """16 hex characters naming the first words of the first user turn, or None when there are too few."""
+    opening = opening_words(prompt)
+    if opening is None:
+        return None
     return "o" + hashlib.blake2b(opening.encode(), digest_size=8).hexdigest()[1:]

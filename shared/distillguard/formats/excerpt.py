@@ -1,0 +1,19 @@
+"""Short redacted examples of a request's templates, for the triage report: the masked skeleton that the template
+fingerprint hashes (numbers, quoted values, URLs, ids and filled-in content already masked) and the opening words
+that the opening fingerprint hashes, each passed through `distillguard.redaction` and cut to `EXCERPT_CHARS`."""
+
+from __future__ import annotations
+
+from distillguard.formats.fingerprint import template_skeleton
+from distillguard.formats.opening import opening_words
+from distillguard.redaction import redact
+
+EXCERPT_CHARS = 160
+
+
+def template_examples(prompt: str, template_fingerprint: str, opening_fingerprint: str | None) -> dict[str, str]:
+    """Fingerprint -> redacted example, for the request's template and opening fingerprints."""
+    examples = {template_fingerprint: redact(template_skeleton(prompt), EXCERPT_CHARS)}
+    if opening_fingerprint and (opening := opening_words(prompt)):
+        examples[opening_fingerprint] = redact(opening, EXCERPT_CHARS)
+    return examples
