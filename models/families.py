@@ -72,6 +72,7 @@ FAMILIES: dict[str, Family] = {
     "ord-plain-wrapper": Family(ORD, "problems and requests in short casual wrappers"),
     "ord-chat-multiturn": Family(ORD, "short multi-turn everyday chats"),
     "ord-evaluation-talk": Family(ORD, "everyday requests that mention grading, rating, rubrics or reviews"),
+    "ord-feedback": Family(ORD, "operators' traffic from findings marked false positive (distillguard false-positive)"),
 }
 
 # (substring of the source, family), first match wins.
@@ -107,6 +108,7 @@ CORPUS_RULES: tuple[tuple[str, str], ...] = (
     ("deepseek-ai/DeepSeek-Math", "ord-exam-question"),
     ("lm-sys/FastChat:fastchat/llm_judge/data/mt_bench", "ord-chat-benchmark"),
     ("lm-sys/FastChat:fastchat/llm_judge/data/vicuna_bench", "ord-chat-benchmark"),
+    ("feedback:", "ord-feedback"),
 )
 
 

@@ -258,6 +258,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-df", type=int, default=MIN_DF, help="minimum document frequency of an n-gram")
     parser.add_argument("--jobs", type=int, default=1, help="parallel folds (processes of one thread each)")
     parser.add_argument("--save-predictions", type=Path, default=None, help="write LOFO predictions (JSONL) here")
+    parser.add_argument(
+        "--hard-negatives",
+        type=Path,
+        action="append",
+        default=[],
+        help="a JSONL of `distillguard false-positive` hard negatives to add to the corpus (repeatable)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     out = args.out or Path(
@@ -267,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     settings = Settings(c=args.c, family_power=args.family_power, min_df=args.min_df)
 
     examples = load_corpus(args.data, exclude_noncommercial=args.exclude_noncommercial)
+    for path in args.hard_negatives:  # the corpus's schema; family `ord-feedback` (models/families.py)
+        rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        examples += [Example(r["text"], r["label"], r["source"], r.get("license", ""), path.name) for r in rows]
     augmented = augment.generate(examples)
     data = Dataset(examples, augmented)
     logger.info("corpus %d examples, %d authored augmentation examples", len(examples), len(augmented))

@@ -82,4 +82,18 @@ def test_metric_math_alarms_return_exactly_one_series_built_from_the_others() ->
         returned = [m for m in metrics if m.get("ReturnData", True)]
         inputs = {m["Id"] for m in metrics if "MetricStat" in m}
         assert len(returned) == 1 and "Expression" in returned[0], name
-        assert set(re.findall(r"\b[a-z]\w*", returned[0]["Expression"])) <= inputs, name
+        expressions = {m["Id"] for m in metrics if "Expression" in m}
+        for metric in metrics:
+            if "Expression" in metric:
+                assert set(re.findall(r"\b[a-z]\w*", metric["Expression"])) <= inputs | expressions, name
+
+
+def test_the_near_timeout_alarm_divides_each_duration_by_that_functions_timeout() -> None:
+    functions = resources_of_type(TEMPLATE, "AWS::Serverless::Function")
+    default = TEMPLATE["Globals"]["Function"]["Timeout"]
+    metrics = {m["Id"]: m for m in ALARMS["StageNearTimeoutAlarm"]["Properties"]["Metrics"]}
+    for function_id, function in functions.items():
+        stage = function_id.removesuffix("Function").lower()
+        timeout_ms = 1000 * function["Properties"].get("Timeout", default)
+        assert metrics[stage]["MetricStat"]["Metric"]["Dimensions"][0]["Value"] == {"Ref": function_id}
+        assert metrics[f"{stage}share"]["Expression"] == f"{stage} / {timeout_ms}"
