@@ -302,8 +302,14 @@ def run_stage(stage: str, key: str, root: Path) -> dict[str, Any]:
         started = time.perf_counter()
         aggregated = aggregate_objects([key], objects=objects, store=store)
         result["seconds"] = round(time.perf_counter() - started, 1)
+        # the evidence attribute of each DynamoDB item (adapters/dynamodb.py stores the item's JSON): its WCU size
+        sizes = sorted(len(item.model_dump_json(exclude_defaults=True)) for item in store.items.values())
         result.update(
-            records_in=aggregated.prompts, evidence_items=aggregated.evidence_items, suspicious=aggregated.suspicious
+            records_in=aggregated.prompts,
+            evidence_items=aggregated.evidence_items,
+            suspicious=aggregated.suspicious,
+            evidence_json_bytes={"median": sizes[len(sizes) // 2], "max": sizes[-1]} if sizes else {},
+            accounts=len({item.account for item in store.items.values()}),
         )
         if aggregated.failed_objects:
             result["error"] = aggregated.failed_objects[key][:300]
@@ -379,7 +385,11 @@ def bench(root: Path, cases: list[Case], timeout: float) -> list[dict[str, Any]]
 
 def _print(result: dict[str, Any]) -> None:
     figures = {name: result.get(name) for name in ("input", "stage", "peak_rss_mb", "seconds", "records_in")}
-    extra = {name: result[name] for name in ("records_out", "quarantined", "reasons", "error") if name in result}
+    extra = {
+        name: result[name]
+        for name in ("records_out", "quarantined", "reasons", "evidence_items", "evidence_json_bytes", "error")
+        if name in result
+    }
     print(json.dumps(figures | extra), file=sys.stderr, flush=True)
 
 
