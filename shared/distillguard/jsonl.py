@@ -20,28 +20,56 @@ MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
 class JsonlGzWriter:
-    """Appends pydantic models as JSON lines to a gzip temporary file; `path` is ready after `close()`."""
+    """Appends pydantic models as JSON lines to a gzip temporary file; `path` is ready after `close()`. The file
+    is created on the first write (or when `path` is asked for): a batch of a thousand one-request objects must
+    not cost two thousand empty temporary files."""
 
     def __init__(self, directory: str | None = None) -> None:
-        handle, name = tempfile.mkstemp(suffix=".jsonl.gz", dir=directory)
-        self.path = Path(name)
-        self._raw = open(handle, "wb")  # noqa: SIM115 - closed in close()
-        self._gzip = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, compresslevel=6)
+        self._directory = directory
+        self._path: Path | None = None
+        self._raw: BinaryIO | None = None
+        self._gzip: gzip.GzipFile | None = None
+        self._closed = False
         self.count = 0
 
+    def _open(self, *, even_closed: bool = False) -> gzip.GzipFile:
+        if self._gzip is None:
+            if self._closed and not even_closed:
+                raise ValueError("write to a closed JsonlGzWriter")
+            handle, name = tempfile.mkstemp(suffix=".jsonl.gz", dir=self._directory)
+            self._path = Path(name)
+            self._raw = open(handle, "wb")  # noqa: SIM115 - closed in close()
+            self._gzip = gzip.GzipFile(fileobj=self._raw, mode="wb", mtime=0, compresslevel=6)
+        return self._gzip
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._open(even_closed=True)
+            if self._closed:
+                self._finish()
+        assert self._path is not None
+        return self._path
+
     def write(self, record: BaseModel) -> None:
-        self._gzip.write(record.model_dump_json(exclude_none=False).encode("utf-8"))
-        self._gzip.write(b"\n")
+        out = self._open()
+        out.write(record.model_dump_json(exclude_none=False).encode("utf-8"))
+        out.write(b"\n")
         self.count += 1
 
-    def close(self) -> None:
-        if not self._raw.closed:
+    def _finish(self) -> None:
+        if self._gzip is not None and self._raw is not None and not self._raw.closed:
             self._gzip.close()
             self._raw.close()
 
+    def close(self) -> None:
+        self._finish()
+        self._closed = True
+
     def discard(self) -> None:
         self.close()
-        self.path.unlink(missing_ok=True)
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
 
     def __enter__(self) -> Self:
         return self

@@ -72,17 +72,19 @@ def replay_summary(
     validated = {report.source_key: report for batch in batches for report in batch.objects}  # the latest wins
     versions = {key: report.source_version for key, report in validated.items()}
     classify_reports = {
-        report.source_key: report
-        for key in manifests.keys(f"{manifests_prefix}classify/")
-        if (report := ClassificationReport.model_validate(manifests.get_json(key)))
+        classification.source_key: classification
+        for classification in (
+            ClassificationReport.model_validate(manifests.get_json(key))
+            for key in manifests.keys(f"{manifests_prefix}classify/")
+        )
     }
     classified: dict[str, dict[Label, int]] = {}  # by raw object, from the batch that holds its latest version
     for batch in batches:
-        report = classify_reports.get(batch.validated_key or "")
-        if report is None:
+        classification = classify_reports.get(batch.validated_key or "")
+        if classification is None:
             continue
         held = {r.source_key for r in batch.objects if r.source_version == versions.get(r.source_key)}
-        classified.update({key: counts for key, counts in report.by_source.items() if key in held})
+        classified.update({key: counts for key, counts in classification.by_source.items() if key in held})
     reports = [validated[key] for key in sorted(validated)]
     by_label: Counter[str] = Counter()
     for counts in classified.values():

@@ -73,7 +73,7 @@ class _Worker:
         if not any(report.valid for report in reports):
             return result
         layout = KeyLayout(self.settings.validate)
-        validated = layout.validated_key(_batch_of(reports))
+        validated = layout.validated_key(batch_of(reports))
         classify_object(validated, objects=self.objects, settings=self.settings.classify, labeller=self.classifier)
         verdicts = layout.verdicts_key(validated)
         store = MemoryEvidenceStore()
@@ -86,7 +86,7 @@ class _Worker:
         return result
 
 
-def _batch_of(reports: Sequence[ValidationReport]) -> SourceBatch:
+def batch_of(reports: Sequence[ValidationReport]) -> SourceBatch:
     return SourceBatch.of({report.source_key: report.source_version for report in reports})
 
 

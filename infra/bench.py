@@ -1,0 +1,187 @@
+"""Throughput benchmark of the in-process engine, against the floor, in one run (a benchmark: it never fails).
+
+    python -m infra.bench [--scale small] [--seed 1101] [--json-out build/bench.json]
+
+Simulates traffic, then times on this machine:
+- the floor: gunzip + parse (orjson when installed, else json) of every line of every log object, one process;
+- each stage on one core: validate (pydantic + the great-expectations suite), classify (ONNX), aggregate
+  (evidence), correlate;
+- the engine end to end (`run_folder`) on 1 and on 2 worker processes;
+- the same gateway records re-cut into one-record and 50-record objects, end to end on one core (issue 12).
+Prints a table and ends with one JSON line holding every figure (the README's table is copied from it)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import gzip
+import json
+import os
+import platform
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from distillguard.adapters.memory import MemoryEvidenceStore
+from distillguard.engine.objects import FolderObjectStore
+from distillguard.engine.run import batch_of, batches, correlate, run_folder, stage_settings
+from distillguard.layout import KeyLayout
+from distillguard.local.pipeline import log_files
+from distillguard.stages import aggregate_objects, classify_object, validate_objects
+from distillguard.validation import ValidationReport
+
+try:
+    import orjson
+
+    def parse_line(line: bytes) -> Any:
+        return orjson.loads(line)
+
+    PARSER = f"orjson {orjson.__version__}"
+except ImportError:  # pragma: no cover - orjson is optional
+
+    def parse_line(line: bytes) -> Any:
+        return json.loads(line)
+
+    PARSER = "json"
+
+
+def _lines(path: Path) -> Iterator[bytes]:
+    opener: Callable[..., Any] = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        data = handle.read()
+    if path.name.endswith(".json") and not data.lstrip().startswith(b'{"'):
+        yield data
+        return
+    yield from (line for line in data.split(b"\n") if line.strip())
+
+
+def floor(folder: Path) -> tuple[int, float]:
+    started = time.perf_counter()
+    count = 0
+    for path in log_files(folder):
+        for line in _lines(path):
+            with contextlib.suppress(ValueError):
+                parse_line(line)
+            count += 1
+    return count, time.perf_counter() - started
+
+
+def stages(folder: Path) -> dict[str, float]:
+    """Seconds each stage takes over the whole folder on one core, run one after the other."""
+    from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
+    from distillguard.validation.expectations import RecordExpectations
+
+    settings = stage_settings()
+    classifier = PromptClassifier.load(DEFAULT_MODEL_DIR, intra_op_threads=1)
+    expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
+    expectations.warm_up()
+    with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
+        prefix = settings.validate.raw_prefix
+        objects = FolderObjectStore(folder, prefix, Path(scratch))
+        keys = [prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
+        layout = KeyLayout(settings.validate)
+        timings = dict.fromkeys(("validate", "classify", "aggregate", "correlate"), 0.0)
+        validated: list[str] = []
+        started = time.perf_counter()
+        for batch in batches(objects, keys, settings.batch_objects):
+            outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
+            reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
+            if any(report.valid for report in reports):
+                validated.append(layout.validated_key(batch_of(reports)))
+        timings["validate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        for key in validated:
+            classify_object(key, objects=objects, settings=settings.classify, labeller=classifier)
+        timings["classify"] = time.perf_counter() - started
+        store = MemoryEvidenceStore()
+        started = time.perf_counter()
+        for key in validated:
+            aggregate_objects([layout.verdicts_key(key)], objects=objects, store=store)
+        timings["aggregate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        correlate(store, settings.correlate)
+        timings["correlate"] = time.perf_counter() - started
+    return timings
+
+
+def recut(folder: Path, out: Path, per_object: int) -> int:
+    """The gateway-format records of `folder`, rewritten `per_object` lines to an object in their hour folders."""
+    count = 0
+    for hour_folder in sorted({path.parent for path in (folder / "gateway").rglob("*") if path.is_file()}):
+        lines = [line for path in sorted(hour_folder.iterdir()) if path.is_file() for line in _lines(path)]
+        target = out / hour_folder.relative_to(folder)
+        target.mkdir(parents=True, exist_ok=True)
+        for start in range(0, len(lines), per_object):
+            (target / f"part-{start:06d}.jsonl").write_bytes(b"\n".join(lines[start : start + per_object]) + b"\n")
+            count += 1
+    return count
+
+
+def timed_run(folder: Path, workers: int) -> tuple[int, float]:
+    started = time.perf_counter()
+    run = run_folder(folder, workers=workers)
+    return run.summary.records_total, time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
+    parser.add_argument("--seed", type=int, default=1101)
+    parser.add_argument("--json-out", type=Path)
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    from distillguard.simulate import simulate
+
+    figures: dict[str, Any] = {"machine": f"{platform.machine()}, {os.cpu_count()} cores", "parser": PARSER}
+    with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
+        folder = Path(scratch) / "logs"
+        simulate(folder, seed=args.seed, scale=args.scale)
+        records, floor_seconds = floor(folder)
+        figures |= {
+            "scale": args.scale,
+            "seed": args.seed,
+            "records": records,
+            "floor_seconds": round(floor_seconds, 2),
+        }
+        figures["floor_records_per_second"] = round(records / floor_seconds)
+        for stage, seconds in stages(folder).items():
+            figures[f"{stage}_records_per_second"] = round(records / seconds)
+        for workers in (1, 2):
+            total, seconds = timed_run(folder, workers)
+            figures[f"end_to_end_{workers}_core_records_per_second"] = round(total / seconds)
+            figures[f"end_to_end_{workers}_core_seconds"] = round(seconds, 1)
+        figures["times_the_floor_1_core"] = round(figures["end_to_end_1_core_seconds"] / floor_seconds, 1)
+        figures["speedup_2_cores"] = round(
+            figures["end_to_end_1_core_seconds"] / figures["end_to_end_2_core_seconds"], 2
+        )
+        for per_object in (1, 50):
+            cut = Path(scratch) / f"cut-{per_object}"
+            objects = recut(folder, cut, per_object)
+            total, seconds = timed_run(cut, 1)
+            figures[f"gateway_{per_object}_per_object"] = {
+                "objects": objects,
+                "records": total,
+                "seconds": round(seconds, 1),
+                "records_per_second": round(total / seconds),
+            }
+            shutil.rmtree(cut)
+        one, fifty = figures["gateway_1_per_object"], figures["gateway_50_per_object"]
+        figures["one_record_objects_slowdown"] = round(one["seconds"] / fifty["seconds"], 2)
+    figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    figures["peak_rss_workers_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    for name, value in figures.items():
+        print(f"{name:42} {value}")
+    line = json.dumps(figures)
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(line + "\n", encoding="utf-8")
+    print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
