@@ -10,8 +10,9 @@ import pytest
 from distillguard.adapters.clients import client
 from distillguard.adapters.memory import StateConflict
 from distillguard.adapters.suppressions import DynamoSuppressionStore
+from distillguard.cli import main
 from distillguard.local.pipeline import local_pipeline
-from distillguard.suppression import ActiveSuppressions, AuditEntry, Scope, suppress, unsuppress
+from distillguard.suppression import ActiveSuppressions, AuditEntry, Scope, Suppression, suppress, unsuppress
 
 pytestmark = pytest.mark.integration
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC)
@@ -66,4 +67,30 @@ def test_a_change_based_on_a_stale_read_is_refused_and_leaves_no_audit(store: Dy
     suppress(store, scope, reason="sdk prompt", author="bo", expires=NOW + timedelta(days=9), now=NOW)
     with pytest.raises(StateConflict):
         store.change(AuditEntry(at=NOW, author="cy", action="unsuppress", scope=scope, reason="stale", before=first))
-    assert len(store.audit()) == 2 and store.get(scope) is not None
+    assert len([e for e in store.audit() if e.scope == scope]) == 2 and store.get(scope) is not None
+
+
+def test_the_cli_suppresses_lists_and_lifts_through_the_table(
+    store: DynamoSuppressionStore, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given the table named as the functions name it, and boto3 pointed at the endpoint by AWS_ENDPOINT_URL
+    table = ["--table", store.table]
+    # When an analyst suppresses a network by one of its addresses, lists, then lifts it
+    assert (
+        main(
+            ["suppress", "--network", "203.0.113.9", "--reason", "campus", "--author", "ana", "--expires", "7d", *table]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["suppressions", "--jsonl", *table]) == 0
+    listed = [Suppression.model_validate_json(line) for line in capsys.readouterr().out.splitlines()]
+    assert main(["unsuppress", "--network", "203.0.113.0/24", "--reason", "done", "--author", "bo", *table]) == 0
+    assert main(["unsuppress", "--network", "203.0.113.0/24", "--reason", "again", "--author", "bo", *table]) == 1
+    capsys.readouterr()
+    assert main(["suppressions", "--audit", *table]) == 0
+    audit = capsys.readouterr().out
+    # Then the listing held it as its /24, the audit shows both changes, and it is gone
+    assert "network#203.0.113.0/24" in {s.scope.key for s in listed}
+    assert "ana: suppress network 203.0.113.0/24" in audit and "bo: unsuppress network 203.0.113.0/24" in audit
+    assert store.get(Scope(kind="network", value="203.0.113.0/24")) is None
