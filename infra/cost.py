@@ -1,0 +1,226 @@
+"""Cost per million prompts on AWS, from the requests a run really makes (a command, not a guess).
+
+    python -m infra.cost [--scale small] [--seed 1101]
+
+Simulates traffic, re-cuts its gateway records into objects of 1, 10, 50 and 500 records, runs the stage code
+over each (the in-process engine's stages, batched as the template's event sources batch them) while counting
+every request the Lambdas would make: S3 GET and PUT, SQS messages (each S3 notification is one SendMessage;
+Lambda's poller receives and deletes ten at a time), DynamoDB write and read units (from each item's size, as
+DynamoDB bills them), SNS publishes, Lambda invocations, and GB-seconds (each stage's measured time on this
+machine times its MemorySize in template.yaml). Prices are public on-demand prices, us-east-1, x86 (below).
+Storage, data transfer, CloudWatch and free tiers are left out."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import shutil
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from distillguard.adapters.memory import MemoryEvidenceStore
+from distillguard.adapters.s3 import S3Object
+from distillguard.correlation.evidence import HourEvidence
+from distillguard.engine.objects import FolderObjectStore
+from distillguard.engine.run import batch_of, batches, correlate, stage_settings
+from distillguard.layout import KeyLayout
+from distillguard.local.pipeline import TEMPLATE, log_files
+from distillguard.local.template import load_template
+from distillguard.stages import aggregate_objects, classify_object, validate_objects
+from distillguard.validation import ValidationReport
+from infra.bench import recut
+
+PRICES_AS_OF = "2025-07 (AWS's published on-demand prices, us-east-1; DynamoDB's since its 2024-11-01 cut)"
+PRICES = {
+    "s3_put": 0.005 / 1_000,
+    "s3_get": 0.0004 / 1_000,
+    "sqs_request": 0.40 / 1_000_000,
+    "dynamodb_wru": 0.625 / 1_000_000,
+    "dynamodb_rru": 0.125 / 1_000_000,
+    "lambda_request": 0.20 / 1_000_000,
+    "lambda_gb_second": 0.0000166667,
+    "sns_publish": 0.50 / 1_000_000,
+}
+SQS_RECEIVE = 10  # messages per ReceiveMessage / DeleteMessageBatch
+CLASSIFY_BATCH = 10  # the template's BatchSize for the classify and aggregate queues
+AGGREGATE_BATCH = 100
+
+
+@dataclass(frozen=True)
+class CountingObjects(FolderObjectStore):
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def open(self, key: str) -> S3Object:
+        self.counts["s3_get"] += 1
+        return super().open(key)
+
+    def upload(self, path: Path, key: str, content_type: str = "application/x-ndjson") -> None:
+        self.counts["s3_put"] += 1
+        super().upload(path, key, content_type)
+
+    def put_model(self, key: str, model: BaseModel) -> None:
+        self.counts["s3_put"] += 1
+        super().put_model(key, model)
+
+    def read_bounded(self, key: str, max_bytes: int) -> bytes | None:
+        self.counts["s3_get"] += 1
+        return super().read_bounded(key, max_bytes)
+
+
+def _item_units(item: HourEvidence) -> int:
+    """Write units of one put: 1 KB each, keys, attribute names and the expiry included."""
+    size = len(item.model_dump_json(exclude_defaults=True)) + len(item.account) + 96
+    return max(1, math.ceil(size / 1024))
+
+
+@dataclass
+class CountingEvidence(MemoryEvidenceStore):
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def put(self, items: Sequence[HourEvidence]) -> None:
+        self.counts["dynamodb_wru"] += sum(_item_units(item) for item in items)
+        super().put(items)
+
+    def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
+        found = super().existing(cells)
+        for cell in cells:  # one strongly consistent query per cell: 1 unit per 4 KB read, at least 1
+            size = sum(len(item.model_dump_json(exclude_defaults=True)) for item in found.get(cell, []))
+            self.counts["dynamodb_rru"] += max(1, math.ceil(size / 4096))
+        return found
+
+    def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
+        self.counts["dynamodb_wru"] += 2  # two conditional updates
+        super().advance_watermark(first_hour, latest)
+
+
+def _sqs(messages: int) -> int:
+    """A message costs its SendMessage, and its share of the poller's ReceiveMessage and DeleteMessageBatch."""
+    return messages + 2 * math.ceil(messages / SQS_RECEIVE)
+
+
+def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
+    from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
+    from distillguard.validation.expectations import RecordExpectations
+
+    settings = stage_settings()
+    classifier = PromptClassifier.load(DEFAULT_MODEL_DIR, intra_op_threads=1)
+    expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
+    expectations.warm_up()
+    counts: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
+    with tempfile.TemporaryDirectory(prefix="distillguard-cost-") as scratch:
+        prefix = settings.validate.raw_prefix
+        objects = CountingObjects(folder, prefix, Path(scratch))
+        store = CountingEvidence()
+        layout = KeyLayout(settings.validate)
+        keys = [prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
+        counts["raw_objects"] = len(keys)
+        validated: list[str] = []
+        records = 0
+        started = time.perf_counter()
+        for batch in batches(objects, keys, settings.batch_objects):
+            counts["lambda_validate"] += 1
+            outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
+            reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
+            records += sum(report.valid for report in reports)
+            if any(report.valid for report in reports):
+                validated.append(layout.validated_key(batch_of(reports)))
+        seconds["validate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        for key in validated:
+            classify_object(key, objects=objects, settings=settings.classify, labeller=classifier)
+        seconds["classify"] = time.perf_counter() - started
+        started = time.perf_counter()
+        verdicts = [layout.verdicts_key(key) for key in validated]
+        for start in range(0, len(verdicts), AGGREGATE_BATCH):
+            aggregate_objects(verdicts[start : start + AGGREGATE_BATCH], objects=objects, store=store)
+        seconds["aggregate"] = time.perf_counter() - started
+        started = time.perf_counter()
+        findings = correlate(store, settings.correlate)
+        seconds["correlate"] = time.perf_counter() - started
+        counts.update(objects.counts)
+        counts.update(store.counts)
+    hours = len({item.hour for item in store.items.values()})
+    # Each hour the correlator closes, it reads every item of the horizon it looks back over (24 h by default):
+    # an item is read once for every hour it stays in the horizon (queries bill 4 KB of items per read unit).
+    evidence_bytes = sum(len(item.model_dump_json(exclude_defaults=True)) + 64 for item in store.items.values())
+    counts["dynamodb_rru"] += math.ceil(evidence_bytes / 4096) * settings.correlate.horizon_hours
+    counts["dynamodb_wru"] += hours * 4  # state commit, incident heads, outbox, per hour
+    counts["lambda_classify"] = math.ceil(len(validated) / CLASSIFY_BATCH)
+    counts["lambda_aggregate"] = math.ceil(len(verdicts) / AGGREGATE_BATCH)
+    counts["lambda_correlate"] = hours
+    counts["sqs_request"] = _sqs(len(keys)) + 2 * _sqs(len(validated))
+    counts["sns_publish"] = len(findings)
+    gb_seconds = sum(seconds[stage] * memory_mb[stage] / 1024 for stage in seconds)
+    lambda_requests = sum(counts[f"lambda_{stage}"] for stage in seconds)
+    cost = {
+        "s3": counts["s3_put"] * PRICES["s3_put"] + counts["s3_get"] * PRICES["s3_get"],
+        "sqs": counts["sqs_request"] * PRICES["sqs_request"],
+        "dynamodb": counts["dynamodb_wru"] * PRICES["dynamodb_wru"] + counts["dynamodb_rru"] * PRICES["dynamodb_rru"],
+        "lambda": lambda_requests * PRICES["lambda_request"] + gb_seconds * PRICES["lambda_gb_second"],
+        "sns": counts["sns_publish"] * PRICES["sns_publish"],
+    }
+    per_million = {name: round(value / records * 1_000_000, 4) for name, value in cost.items()}
+    # The floor reading each object imposes: one GET, its notification, and the poller's share of receives.
+    floor = (len(keys) * PRICES["s3_get"] + _sqs(len(keys)) * PRICES["sqs_request"]) / records * 1_000_000
+    return {
+        "records": records,
+        "objects": len(keys),
+        "requests": dict(sorted(counts.items())),
+        "lambda_gb_seconds": round(gb_seconds, 2),
+        "stage_seconds": {stage: round(value, 2) for stage, value in seconds.items()},
+        "usd_per_million_prompts": per_million,
+        "usd_per_million_total": round(sum(per_million.values()), 4),
+        "usd_per_million_floor": round(floor, 4),
+        "times_the_floor": round(sum(per_million.values()) / floor, 2),
+    }
+
+
+def function_memory() -> dict[str, int]:
+    resources = load_template(TEMPLATE)["Resources"]
+    return {
+        stage: int(resources[f"{stage.capitalize()}Function"]["Properties"]["MemorySize"])
+        for stage in ("validate", "classify", "aggregate", "correlate")
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
+    parser.add_argument("--seed", type=int, default=1101)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50, 500])
+    args = parser.parse_args()
+    from distillguard.simulate import simulate
+
+    memory = function_memory()
+    rows: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="distillguard-cost-") as scratch:
+        folder = Path(scratch) / "logs"
+        simulate(folder, seed=args.seed, scale=args.scale)
+        for size in args.sizes:
+            cut = Path(scratch) / f"cut-{size}"
+            recut(folder, cut, size)
+            rows[str(size)] = measure(cut, memory)
+            shutil.rmtree(cut)
+    print(f"prices: {PRICES_AS_OF}: {json.dumps(PRICES)}")
+    print(f"{'records/object':>15} {'objects':>8} {'$/M total':>10} {'floor':>8} {'x floor':>8}  by service ($/M)")
+    for size, row in rows.items():
+        print(
+            f"{size:>15} {row['objects']:>8} {row['usd_per_million_total']:>10.4f} {row['usd_per_million_floor']:>8.4f}"
+            f" {row['times_the_floor']:>8.2f}  {row['usd_per_million_prompts']}"
+        )
+    print(json.dumps({"prices_as_of": PRICES_AS_OF, "prices": PRICES, "by_records_per_object": rows}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
