@@ -66,13 +66,19 @@ class _CharClasses:
                     classes[m.start()] = cls
             self.table[lo : lo + size] = classes
 
-    def of(self, code_points: np.ndarray) -> np.ndarray:
-        classes = np.take(self.table, code_points)
+    def of(self, code_points: np.ndarray, low_bytes: np.ndarray) -> np.ndarray:
+        """Classes of ``code_points``; ``low_bytes`` are the same characters clipped to 255."""
+        classes = np.take(self.table[:256], low_bytes)
         if code_points.dtype != np.uint8:
-            unknown = classes == _UNKNOWN
-            if unknown.any():
-                self._fill(np.unique(code_points[unknown] >> _CHUNK_BITS))
-                classes = np.take(self.table, code_points)
+            beyond = np.flatnonzero(code_points > 255)
+            if beyond.size:
+                wide = code_points[beyond]
+                wide_classes = np.take(self.table, wide)
+                unknown = wide_classes == _UNKNOWN
+                if unknown.any():
+                    self._fill(np.unique(wide[unknown] >> _CHUNK_BITS))
+                    wide_classes = np.take(self.table, wide)
+                classes[beyond] = wide_classes
         return classes
 
 
@@ -101,13 +107,13 @@ class IdTable:
         values = np.asarray(values, dtype=np.int64)
         if np.unique(keys).size != keys.size:
             raise ValueError("IdTable keys must be unique")
-        if values.size and values.min() < 0:
-            raise ValueError("IdTable values must be >= 0")
+        if values.size and not 0 <= values.min() <= values.max() < 2**31:
+            raise ValueError("IdTable values must be in [0, 2**31)")
         bits = max(4, int(2 * max(keys.size, 1)).bit_length())  # load factor <= 1/2
         self._shift = np.uint64(64 - bits)
         self._mask = np.int64((1 << bits) - 1)
         self._keys = np.zeros(1 << bits, dtype=np.uint64)
-        self._values = np.full(1 << bits, -1, dtype=np.int64)  # -1: empty slot
+        self._values = np.full(1 << bits, -1, dtype=np.int32)  # -1: empty slot
         pending = np.arange(keys.size)
         slots = self._slots(keys)
         while pending.size:
@@ -130,7 +136,7 @@ class IdTable:
         values = np.take(self._values, slots)
         occupied = values >= 0
         hit = occupied & (np.take(self._keys, slots) == keys)
-        out = np.where(hit, values, default)
+        out = np.where(hit, values, default).astype(np.int64)
         pending = np.flatnonzero(occupied & ~hit)  # the slot holds another key: probe on
         slots = (slots[pending] + 1) & self._mask
         while pending.size:
@@ -173,24 +179,22 @@ class TokenIdMapper:
             cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if cps.size == 0:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        cls = _char_classes().of(cps)
-        prev = np.empty_like(cls)
-        prev[0] = SPACE
-        prev[1:] = cls[:-1]
-        nxt = np.empty_like(cls)
-        nxt[-1] = SPACE
-        nxt[:-1] = cls[1:]
+        # The low byte of each character, every one past Latin-1 becoming 0xFF (the classes and the exact keys
+        # need no more: 0xFF has its high bit set, which marks a key unusable, and its class is looked up apart).
+        low_bytes = cps if cps.dtype == np.uint8 else np.minimum(cps, 255).astype(np.uint8)
+        cls = _char_classes().of(cps, low_bytes)
         word = cls != SPACE
         single = cls == SINGLE
-        starts = np.flatnonzero(word & ((cls != prev) | single))
-        ends = np.flatnonzero(word & ((cls != nxt) | single)) + 1
+        change = np.empty(cls.size + 1, dtype=bool)  # change[i]: characters i - 1 and i differ in class
+        change[0] = change[-1] = True
+        np.not_equal(cls[1:], cls[:-1], out=change[1:-1])
+        starts = np.flatnonzero(word & (change[:-1] | single))
+        ends = np.flatnonzero(word & (change[1:] | single)) + 1
         lengths = ends - starts
         tok_cls = cls[starts]
 
         # Exact keys: a token of up to 8 ASCII characters is its bytes read as one little-endian uint64.
         n_tok = starts.size
-        # (Non-ASCII characters become 0xFF, whose high bit marks the key as unusable.)
-        low_bytes = cps if cps.dtype == np.uint8 else np.where(cps < 128, cps, 255).astype(np.uint8)
         padded = np.zeros(low_bytes.size + _PACKED_MAX_LEN, dtype=np.uint8)
         padded[: low_bytes.size] = low_bytes
         # Element i of this (unaligned, overlapping) view is the 8 bytes from position i on.
