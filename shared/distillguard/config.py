@@ -39,7 +39,10 @@ class StorageSettings(BaseSettings):
 class ValidateSettings(StorageSettings):
     customer_metadata_keys: Annotated[tuple[str, ...], NoDecode] = ("customer_account", "customer_id", "account_id")
     trusted_metadata_roles: Annotated[tuple[str, ...], NoDecode] = ()
-    batch_records: int = Field(default=2_000, ge=1, le=50_000)
+    # The expectation suite costs about 0.2 s a call whatever the rows (measured: 2,000 rows 0.20 s, 20,000 rows
+    # 0.33 s), so rows wait for it in large batches, bounded by count and by the prompt characters they hold.
+    batch_records: int = Field(default=20_000, ge=1, le=50_000)
+    batch_prompt_chars: int = Field(default=64 * 1024 * 1024, ge=1)
     # A record more than this far outside its object's date partition (or after the object was written) is
     # quarantined: replays of old logs are normal, a record claiming another day than its partition is not.
     timestamp_tolerance_seconds: int = Field(default=6 * 3600, ge=0)

@@ -71,6 +71,7 @@ def validate_objects(
         expectations=expectations,
         tolerance=timedelta(seconds=settings.timestamp_tolerance_seconds),
         batch_records=settings.batch_records,
+        batch_prompt_chars=settings.batch_prompt_chars,
         scratch_dir=SCRATCH,
         # Bedrock writes offloaded bodies next to its logs, under the raw prefix the function may already read.
         bodies=OffloadedBodies(objects, prefix=settings.raw_prefix, max_bytes=settings.max_offloaded_body_bytes),

@@ -5,8 +5,8 @@ quarantined one (it is wrong), a redacted one (the log does not carry its prompt
 classified) or a skipped one (it is not a request to classify, such as an audit-log entry). Objects that hold no
 request logs at all (Bedrock's permission check, its offloaded bodies) are skipped whole, by their key.
 Several objects can share one run, so the expectation suite (a fixed cost per call) judges rows from all the
-objects of a Lambda batch together, a batch of at most `batch_records` rows at a time: memory stays bounded
-whatever the object sizes."""
+objects of a Lambda batch together, a batch of at most `batch_records` rows (and `batch_prompt_chars` prompt
+characters) at a time: memory stays bounded whatever the object sizes."""
 
 from __future__ import annotations
 
@@ -176,8 +176,10 @@ class ValidationRun:
     tolerance: timedelta
     batch_records: int
     scratch_dir: str | None = None
+    batch_prompt_chars: int = 64 * 1024 * 1024
     bodies: OffloadedBodies | None = None  # reads Bedrock request bodies offloaded to S3
     _pending: list[tuple[ObjectValidation, RawLine, CanonicalRecord]] = field(default_factory=list)
+    _pending_chars: int = 0
     _objects: dict[str, ObjectValidation] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -208,7 +210,8 @@ class ValidationRun:
             if version:
                 outcome = outcome.model_copy(update={"source_version": version})
             self._pending.append((state, line, outcome))
-            if len(self._pending) >= self.batch_records:
+            self._pending_chars += len(outcome.prompt)
+            if len(self._pending) >= self.batch_records or self._pending_chars >= self.batch_prompt_chars:
                 self.flush()
 
     def abandon(self, source_key: str) -> None:
@@ -216,6 +219,7 @@ class ValidationRun:
         state = self._objects.pop(source_key, None)
         if state is not None:
             self._pending = [item for item in self._pending if item[0] is not state]
+            self._pending_chars = sum(len(record.prompt) for _, _, record in self._pending)
             state.valid_out.discard()
             state.quarantine_out.discard()
 
@@ -231,6 +235,7 @@ class ValidationRun:
             else:
                 state.accept(record)
         self._pending.clear()
+        self._pending_chars = 0
 
     def finish(self) -> Iterator[tuple[ValidationReport, JsonlGzWriter, JsonlGzWriter]]:
         """Judges what is still pending, then yields each object's report and closed outputs."""
