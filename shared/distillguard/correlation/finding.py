@@ -2,7 +2,8 @@
 
 A finding names every member account in `resources` (up to `MAX_LISTED_MEMBERS`, which keeps the message under
 SNS's 256 KB; `unmapped.distillguard.members_total` gives the full count). It carries no prompt text and no API
-key: templates appear as fingerprints, networks as /24 or /64 prefixes. Subscribers de-duplicate on
+key: templates appear as fingerprints with a short redacted example of their masked skeleton, networks as /24 or
+/64 prefixes. Subscribers de-duplicate on
 `finding_info.uid` + `unmapped.distillguard.revision`."""
 
 from __future__ import annotations
