@@ -174,19 +174,20 @@ def classify_object(
 
 
 def aggregate_objects(keys: Sequence[str], *, objects: ObjectStore, store: EvidenceWriter) -> AggregationReport:
-    """Records the evidence of a batch of verdict objects; objects that could not be read or stored are listed in
-    `failed_objects` (keyed by S3 key) and are safe to retry: each raw record is counted once, however batched."""
-    verdicts_by_object: dict[str, list[Verdict]] = {}
-    unreadable: dict[str, str] = {}
+    """Records the evidence of a batch of verdict objects, one object at a time and each streamed (memory stays
+    bounded whatever their size); objects that could not be read or stored are listed in `failed_objects` (keyed
+    by S3 key) and are safe to retry: each raw record is counted once, however batched."""
 
-    def read_verdicts(key: str) -> list[Verdict]:
-        return list(read_models(objects.open(key).body, Verdict))
+    def verdicts(key: str) -> Iterator[Verdict]:
+        yield from read_models(objects.open(key).body, Verdict)  # opened when first read
 
+    total = AggregationReport()
     for key in keys:
-        try:
-            verdicts_by_object[key] = read_verdicts(key)
-        except (ClientError, OSError, EOFError, ValueError) as error:
-            unreadable[key] = repr(error)
-    report = record_evidence(verdicts_by_object, store, read_verdicts)
-    report.failed_objects.update(unreadable)
-    return report
+        report = record_evidence({key: verdicts(key)}, store, verdicts)
+        total.prompts += report.prompts
+        total.suspicious += report.suspicious
+        total.evidence_items += report.evidence_items
+        total.already_counted += report.already_counted
+        total.replaced_items += report.replaced_items
+        total.failed_objects.update(report.failed_objects)
+    return total

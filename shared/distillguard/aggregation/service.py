@@ -9,7 +9,8 @@ own verdict object without it. So every record of every raw object is counted on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -79,7 +80,7 @@ class _Plan:
         current.update({source: written for (c, source), written in self.writes.items() if c == cell})
         return [other for source, other in current.items() if source != item.source]
 
-    def add(self, item: HourEvidence, verdicts: Sequence[Verdict]) -> None:
+    def add(self, item: HourEvidence, key: str) -> None:
         counted: set[str] = set()
         replaced: dict[str, set[str]] = {}
         holders: dict[str, HourEvidence] = {}
@@ -92,14 +93,14 @@ class _Plan:
                     holders[other.source] = other
         if counted:
             self.already_counted += len(counted)
-            item = _rebuilt(verdicts, item, counted)
+            item = _rebuilt(self.reread(key), item, counted)
         self.writes[(cell_of(item), item.source)] = item
         for source, sources in replaced.items():
             holder = holders[source]
-            key = (cell_of(holder), holder.source)
-            excluded = self.replaced_sources.setdefault(key, set())
+            slot = (cell_of(holder), holder.source)
+            excluded = self.replaced_sources.setdefault(slot, set())
             excluded |= sources
-            self.writes[key] = _rebuilt(self.reread(holder.batch_key), holder, excluded)
+            self.writes[slot] = _rebuilt(self.reread(holder.batch_key), holder, excluded)
             self.replaced += 1
 
 
@@ -107,30 +108,54 @@ def _cannot_reread(key: str) -> Iterable[Verdict]:
     raise LookupError(f"verdict object {key} cannot be read again to replace a new version of its source")
 
 
+@dataclass
+class _Tally:
+    """Counts verdicts as they stream past, so an object is read once and never held in memory whole."""
+
+    prompts: int = 0
+    suspicious: int = 0
+    latest: datetime | None = None
+
+    def count(self, verdicts: Iterable[Verdict]) -> Iterator[Verdict]:
+        for verdict in verdicts:
+            self.prompts += 1
+            self.suspicious += verdict.label in SUSPICIOUS_LABELS
+            self.latest = verdict.timestamp if self.latest is None else max(self.latest, verdict.timestamp)
+            yield verdict
+
+
 def record_evidence(
-    verdicts_by_object: Mapping[str, Sequence[Verdict]],
+    verdicts_by_object: Mapping[str, Iterable[Verdict]],
     store: EvidenceWriter,
-    reread: VerdictReader = _cannot_reread,
+    reread: VerdictReader | None = None,
 ) -> AggregationReport:
-    """Stores the evidence of every object of a batch; if the store fails, every object is reported failed
-    (to be retried: the items already written are simply written again). `reread` reads an earlier verdict
-    object again, needed only when a raw object it counted comes back in a new version."""
-    verdicts = [verdict for group in verdicts_by_object.values() for verdict in group]
-    report = AggregationReport(
-        prompts=len(verdicts), suspicious=sum(1 for v in verdicts if v.label in SUSPICIOUS_LABELS)
-    )
-    if not verdicts:
-        return report
+    """Stores the evidence of every object of a batch; if anything fails, every object is reported failed (to be
+    retried: the items already written are simply written again). Each object's verdicts are streamed once;
+    `reread` reads a verdict object again by key, needed only when a raw object it holds was already counted
+    (this object) or comes back in a new version (an earlier object). Without it, lists given here are re-read."""
+
+    def read_again(key: str) -> Iterable[Verdict]:
+        if reread is not None:
+            return reread(key)
+        if isinstance(verdicts_by_object.get(key), Sequence):
+            return verdicts_by_object[key]
+        return _cannot_reread(key)
+
+    tally = _Tally()
+    report = AggregationReport()
     try:
-        items = {key: hour_evidence(group, key) for key, group in verdicts_by_object.items()}
+        items = {key: hour_evidence(tally.count(group), key) for key, group in verdicts_by_object.items()}
+        report.prompts, report.suspicious = tally.prompts, tally.suspicious
+        if tally.latest is None:
+            return report
         cells = sorted({cell_of(item) for group in items.values() for item in group})
-        plan = _Plan(store.existing(cells), reread)
+        plan = _Plan(store.existing(cells), read_again)
         for key, group in items.items():
             for item in group:
-                plan.add(item, verdicts_by_object[key])
+                plan.add(item, key)
         written = list(plan.writes.values())
         store.put(written)
-        store.advance_watermark(min(item.hour for item in written), max(v.timestamp for v in verdicts))
+        store.advance_watermark(min(item.hour for item in written), tally.latest)
     except Exception as error:  # noqa: BLE001 - any failure fails the batch's objects, which are retried
         report.failed_objects = {key: repr(error) for key in verdicts_by_object}
         return report
