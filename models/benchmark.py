@@ -5,7 +5,7 @@
 
 - throughput: prompts/s through the classifier (featurisation, then the ONNX graph, timed apart) with one
   intra-op thread (``make benchmark`` also sets OMP_NUM_THREADS=1), batches of 256, in the CPU time of the one
-  process (best of 3 passes; the machine is shared and noisy, wall-clock figures are reported beside it), with
+  process (best of 5 passes; the machine is shared and noisy, wall-clock figures are reported beside it), with
   the per-batch p50/p99: over every corpus prompt in a fixed shuffled order (the corpus's length mix), over the
   longest 10% of them, and over the prompts of simulated log records (``--records``, the output of
   ``distillguard simulate``);
@@ -132,7 +132,7 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
-def throughput(clf: PromptClassifier, texts: list[str], passes: int = 3, batch_size: int = 256) -> dict:
+def throughput(clf: PromptClassifier, texts: list[str], passes: int = 5, batch_size: int = 256) -> dict:
     """Featurisation and ONNX timed apart (batched as ``predict`` batches them), per batch, in CPU time of
     this single-threaded process and in wall-clock time. CPU time is the one-core figure on a shared machine:
     other processes do not inflate it."""

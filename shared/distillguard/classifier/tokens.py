@@ -8,7 +8,8 @@ Serving needs only the ids, and building one Python string per token was most of
 took. :class:`TokenIdMapper` finds the same tokens from the code points of a batch: every character has one
 class (space, letter, digit, single), so a token starts where the class changes (or at every single
 character) and ends where the next one starts. A token's id comes from an exact integer key (up to 8 ASCII
-characters read as one integer, or one character of any code point) looked up in :class:`IdTable`; the few
+characters read as one integer, or one character of any code point) looked up in :class:`IdTable`, or for 9 to
+16 ASCII characters from a hash of both 8-byte halves whose match is then compared with the halves; the few
 other tokens (longer words, non-ASCII words) are sliced out and looked up in the vocabulary dict. The ids
 equal ``[vocab.get(t, 0) for t in word_tokens(text)]`` exactly (tests/unit/test_classifier_tokens.py).
 """
@@ -149,6 +150,11 @@ class IdTable:
         return out
 
 
+def _halves_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of two 8-byte halves (matches are then checked against both halves: exact)."""
+    return (first * np.uint64(0xC2B2AE3D27D4EB4F)) ^ (second * np.uint64(0x165667B19E3779F9) + np.uint64(1))
+
+
 def _packed_key(token: str) -> int | None:
     """The exact integer key of a token, or None where it has none (then the dict answers)."""
     if len(token) == 1:
@@ -168,6 +174,13 @@ class TokenIdMapper:
             np.array([k for k, _ in keyed], dtype=np.uint64), np.array([i for _, i in keyed], dtype=np.int64)
         )
         self._zero_id = self.vocab.get("0", 0)
+        # Words of 9 to 16 ASCII characters: their two 8-byte halves, found by a hash of both and then compared.
+        long_words = [(t, i) for t, i in self.vocab.items() if _PACKED_MAX_LEN < len(t) <= 2 * _PACKED_MAX_LEN]
+        long_words = [(t, i) for t, i in long_words if t.isascii()]
+        self._long_first = np.array([int.from_bytes(t[:8].encode(), "little") for t, _ in long_words], np.uint64)
+        self._long_second = np.array([int.from_bytes(t[8:].encode(), "little") for t, _ in long_words], np.uint64)
+        self._long_ids = np.array([i for _, i in long_words], dtype=np.int64)
+        self._long_table = IdTable(_halves_hash(self._long_first, self._long_second), np.arange(len(long_words)))
 
     def ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """``ids`` int64 (0 for a token out of the vocabulary) and ``docs`` int64, one entry per word token."""
@@ -208,6 +221,20 @@ class TokenIdMapper:
         keyed = packable | one
         ids = np.zeros(n_tok, dtype=np.int64)
         ids[keyed] = self._table.lookup(keys[keyed], default=0)
+        halves = np.flatnonzero((lengths > _PACKED_MAX_LEN) & (lengths <= 2 * _PACKED_MAX_LEN))
+        if halves.size and self._long_ids.size:
+            first = np.take(eight_bytes, starts[halves])
+            second = np.take(eight_bytes, starts[halves] + _PACKED_MAX_LEN) & np.take(
+                _LENGTH_MASKS, lengths[halves] - _PACKED_MAX_LEN
+            )
+            ascii_only = ((first | second) & _HIGH_BITS) == 0
+            found = self._long_table.lookup(_halves_hash(first, second))
+            cand = np.maximum(found, 0)
+            same = (
+                (found >= 0) & (np.take(self._long_first, cand) == first) & (np.take(self._long_second, cand) == second)
+            )
+            ids[halves[same]] = np.take(self._long_ids, cand[same])
+            keyed[halves[ascii_only]] = True  # an ASCII word of this length is in this table or nowhere
         rest = np.flatnonzero(~keyed & (tok_cls != DIGIT))
         if rest.size:
             get = self.vocab.get
