@@ -4,7 +4,7 @@ the ground truth with `distillguard.evaluation`. Prints one table per seed and a
 
     python -m infra.bench_detection --scale small --seeds 101 102 103
     python -m infra.bench_detection --scale full --seeds 201
-    python -m infra.bench_detection --scale full --seeds 201 --suppressions suppressions.jsonl
+    python -m infra.bench_detection --scale full --seeds 1201 --suppressions infra/suppressions-full-1201.jsonl
 
 `--suppressions` loads suppressions (one JSON object a line, as `distillguard suppressions --jsonl` prints them)
 into the in-memory store the correlator reads, to measure what suppressing benign look-alikes does to a run.
@@ -89,8 +89,18 @@ def findings_for(
         by_object.setdefault(verdict.source_key, []).append(verdict)
     record_evidence(by_object, evidence)
     publisher = MemoryPublisher()
+    # Suppressions are judged as of the latest one's creation (the analyst's decision), not the day of the rerun:
+    # the figures stay the same after they lapse.
+    decided = max((s.created for s in suppressions.all()), default=NOW) if suppressions else NOW
     correlator = Correlator(
-        evidence, MemoryIncidentStore(), publisher, rules, NotificationRules(), timedelta(0), suppressions
+        evidence,
+        MemoryIncidentStore(),
+        publisher,
+        rules,
+        NotificationRules(),
+        timedelta(0),
+        suppressions,
+        lambda: decided,
     )
     correlator.run(flush=True)
     return [PublishedFinding.from_message(entry.message) for entry in publisher.messages]
