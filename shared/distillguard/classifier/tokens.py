@@ -55,6 +55,7 @@ class _CharClasses:
     def __init__(self) -> None:
         self.table = np.full(_N_CODE_POINTS, _UNKNOWN, dtype=np.uint8)
         self._fill(np.array([0], dtype=np.int64))  # ASCII and Latin-1 up front
+        self._latin1 = self.table[:256].tobytes()  # for bytes.translate, much faster than a numpy gather
 
     def _fill(self, chunks: np.ndarray) -> None:
         size = 1 << _CHUNK_BITS
@@ -69,7 +70,7 @@ class _CharClasses:
 
     def of(self, code_points: np.ndarray, low_bytes: np.ndarray) -> np.ndarray:
         """Classes of ``code_points``; ``low_bytes`` are the same characters clipped to 255."""
-        classes = np.take(self.table[:256], low_bytes)
+        classes = np.frombuffer(low_bytes.tobytes().translate(self._latin1), dtype=np.uint8).copy()
         if code_points.dtype != np.uint8:
             beyond = np.flatnonzero(code_points > 255)
             if beyond.size:
@@ -207,7 +208,6 @@ class TokenIdMapper:
         tok_cls = cls[starts]
 
         # Exact keys: a token of up to 8 ASCII characters is its bytes read as one little-endian uint64.
-        n_tok = starts.size
         padded = np.zeros(low_bytes.size + _PACKED_MAX_LEN, dtype=np.uint8)
         padded[: low_bytes.size] = low_bytes
         # Element i of this (unaligned, overlapping) view is the 8 bytes from position i on.
@@ -217,10 +217,9 @@ class TokenIdMapper:
         if cps.dtype != np.uint8:
             packable &= (keys & _HIGH_BITS) == 0
         one = lengths == 1
-        keys[one] = _SINGLE_FLAG | np.take(cps, starts[one]).astype(np.uint64)
+        keys = np.where(one, _SINGLE_FLAG | np.take(cps, starts).astype(np.uint64), keys)
         keyed = packable | one
-        ids = np.zeros(n_tok, dtype=np.int64)
-        ids[keyed] = self._table.lookup(keys[keyed], default=0)
+        ids = np.where(keyed, self._table.lookup(keys, default=0), 0)
         halves = np.flatnonzero((lengths > _PACKED_MAX_LEN) & (lengths <= 2 * _PACKED_MAX_LEN))
         if halves.size and self._long_ids.size:
             first = np.take(eight_bytes, starts[halves])
