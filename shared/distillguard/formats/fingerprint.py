@@ -46,11 +46,18 @@ def _mask_id(match: re.Match[str]) -> str:
 
 
 def _masked(line: str) -> str:
-    line = _URL.sub("<URL>", line)
-    line = _QUOTED.sub('"<S>"', line)
-    line = _HEXISH.sub(_mask_id, line)
-    line = _NUMBER.sub("0", line)
-    return _SPACES.sub(" ", line).strip()
+    # Each pattern runs only where it can match: most lines hold no URL, quote or digit, and a skipped pattern
+    # leaves the line as its substitution would have.
+    if "http" in line:
+        line = _URL.sub("<URL>", line)
+    if '"' in line or "'" in line or "`" in line:
+        line = _QUOTED.sub('"<S>"', line)
+    if _DIGIT.search(line):  # an id to mask holds a digit, and so does a number
+        line = _HEXISH.sub(_mask_id, line)
+        line = _NUMBER.sub("0", line)
+    if "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line:
+        line = _SPACES.sub(" ", line)
+    return line.strip()
 
 
 def _mask_line(line: str, *, keep_head: bool) -> str:
