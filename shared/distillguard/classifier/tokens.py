@@ -107,27 +107,25 @@ class IdTable:
     def __init__(self, keys: np.ndarray, values: np.ndarray) -> None:
         keys = np.asarray(keys, dtype=np.uint64)
         values = np.asarray(values, dtype=np.int64)
-        if np.unique(keys).size != keys.size:
+        ordered = keys if np.all(keys[1:] > keys[:-1]) else np.sort(keys)  # bigram keys come sorted
+        if np.any(ordered[1:] == ordered[:-1]):
             raise ValueError("IdTable keys must be unique")
         if values.size and not 0 <= values.min() <= values.max() < 2**31:
             raise ValueError("IdTable values must be in [0, 2**31)")
         bits = max(4, int(2 * max(keys.size, 1)).bit_length())  # load factor <= 1/2
         self._shift = np.uint64(64 - bits)
-        self._mask = np.int64((1 << bits) - 1)
-        self._keys = np.zeros(1 << bits, dtype=np.uint64)
-        self._values = np.full(1 << bits, -1, dtype=np.int32)  # -1: empty slot
-        pending = np.arange(keys.size)
-        slots = self._slots(keys)
-        while pending.size:
-            free = self._values[slots] < 0
-            # Of the keys that reach the same free slot, the first one takes it; the others probe on.
-            _, first = np.unique(slots[free], return_index=True)
-            taken = np.flatnonzero(free)[first]
-            self._keys[slots[taken]] = keys[pending[taken]]
-            self._values[slots[taken]] = values[pending[taken]]
-            rest = np.ones(pending.size, dtype=bool)
-            rest[taken] = False
-            pending, slots = pending[rest], (slots[rest] + 1) & self._mask
+        # Linear probing, built at once: inserted in the order of their home slots, the i-th key lands at
+        # max(home_i, position_{i-1} + 1), a running maximum of home_i - i. Runs never wrap around: the table
+        # has room past its last run (and an empty slot after it, where every probe ends).
+        home = self._slots(keys)
+        order = np.argsort(home)  # any order among keys of one home slot will do
+        rank = np.arange(keys.size)
+        position = np.maximum.accumulate(home[order] - rank) + rank if keys.size else rank
+        size = max(1 << bits, int(position.max()) + 2 if keys.size else 0)
+        self._keys = np.zeros(size, dtype=np.uint64)
+        self._values = np.full(size, -1, dtype=np.int32)  # -1: empty slot
+        self._keys[position] = keys[order]
+        self._values[position] = values[order]
 
     def _slots(self, keys: np.ndarray) -> np.ndarray:
         return ((keys * self._MULTIPLIER) >> self._shift).astype(np.int64)
@@ -140,14 +138,14 @@ class IdTable:
         hit = occupied & (np.take(self._keys, slots) == keys)
         out = np.where(hit, values, default).astype(np.int64)
         pending = np.flatnonzero(occupied & ~hit)  # the slot holds another key: probe on
-        slots = (slots[pending] + 1) & self._mask
+        slots = slots[pending] + 1
         while pending.size:
             values = np.take(self._values, slots)
             occupied = values >= 0
             hit = occupied & (np.take(self._keys, slots) == keys[pending])
             out[pending[hit]] = values[hit]
             more = occupied & ~hit
-            pending, slots = pending[more], (slots[more] + 1) & self._mask
+            pending, slots = pending[more], slots[more] + 1
         return out
 
 
@@ -156,13 +154,20 @@ def _halves_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     return (first * np.uint64(0xC2B2AE3D27D4EB4F)) ^ (second * np.uint64(0x165667B19E3779F9) + np.uint64(1))
 
 
-def _packed_key(token: str) -> int | None:
-    """The exact integer key of a token, or None where it has none (then the dict answers)."""
-    if len(token) == 1:
-        return (1 << 63) | ord(token)
-    if 2 <= len(token) <= _PACKED_MAX_LEN and token.isascii():
-        return int.from_bytes(token.encode("ascii"), "little")
-    return None
+def _exact_keys(vocab: Mapping[str, int]) -> tuple[list[int], list[int]]:
+    """The exact integer keys of the vocabulary's words that have one (see above), and their ids."""
+    keys: list[int] = []
+    ids: list[int] = []
+    single_flag = 1 << 63
+    for token, i in vocab.items():
+        n = len(token)
+        if n == 1:
+            keys.append(single_flag | ord(token))
+            ids.append(i)
+        elif 2 <= n <= _PACKED_MAX_LEN and token.isascii():
+            keys.append(int.from_bytes(token.encode(), "little"))
+            ids.append(i)
+    return keys, ids
 
 
 class TokenIdMapper:
@@ -170,10 +175,8 @@ class TokenIdMapper:
 
     def __init__(self, vocab: Mapping[str, int]) -> None:
         self.vocab = dict(vocab)
-        keyed = [(k, i) for t, i in self.vocab.items() if (k := _packed_key(t)) is not None]
-        self._table = IdTable(
-            np.array([k for k, _ in keyed], dtype=np.uint64), np.array([i for _, i in keyed], dtype=np.int64)
-        )
+        keys, ids = _exact_keys(self.vocab)
+        self._table = IdTable(np.array(keys, dtype=np.uint64), np.array(ids, dtype=np.int64))
         self._zero_id = self.vocab.get("0", 0)
         # Words of 9 to 16 ASCII characters: their two 8-byte halves, found by a hash of both and then compared.
         long_words = [(t, i) for t, i in self.vocab.items() if _PACKED_MAX_LEN < len(t) <= 2 * _PACKED_MAX_LEN]
