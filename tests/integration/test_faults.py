@@ -472,3 +472,31 @@ def test_an_overwritten_object_replaces_its_evidence_for_the_account_hours_it_st
     # Then a's hour 0 holds the new count, a's hour 1 and b's hour 0 keep the old version's, c's is added
     assert evidence(localstack, pipeline) == {("acct-a", 0): 5, ("acct-a", 1): 2, ("acct-b", 0): 4, ("acct-c", 2): 1}
     assert pipeline.summary(0).records_total == 6
+
+
+def test_raw_objects_validated_again_in_batches_of_another_composition_count_once_and_none_is_lost(
+    localstack: Any, pipeline: LocalPipeline
+) -> None:
+    s3, sqs, bucket = localstack.boto3.client("s3"), localstack.boto3.client("sqs"), pipeline.deployment.bucket
+    validate_queue = queue_url(pipeline, "ValidateFunction")
+    keys = {name: raw_key(pipeline, name) for name in "abcd"}
+    # Given objects a, b and c validated as one batch, classified, aggregated and summarised
+    for name, hour in (("a", 0), ("b", 0), ("c", 1)):
+        s3.put_object(Bucket=bucket, Key=keys[name], Body=gateway_log((f"acct-{name}", hour, 2), ("acct-all", hour, 1)))
+    pipeline.run()
+    before = evidence(localstack, pipeline)
+    assert before == {("acct-a", 0): 2, ("acct-b", 0): 2, ("acct-c", 1): 2, ("acct-all", 0): 2, ("acct-all", 1): 1}
+    # When validate's messages come back (its invocation died after writing) and the poller batches them anew
+    # as {a, b} and then {c, d}, with d a new object
+    s3.put_object(Bucket=bucket, Key=keys["d"], Body=gateway_log(("acct-all", 1, 3)))
+    sqs.purge_queue(QueueUrl=validate_queue)
+    for batch in (("a", "b"), ("c", "d")):
+        for name in batch:
+            sqs.send_message(QueueUrl=validate_queue, MessageBody=notification(bucket, keys[name]))
+        pipeline.run()
+    # Then every record of a, b and c is counted once, d's records are added, and the summary adds up per object
+    assert evidence(localstack, pipeline) == before | {("acct-all", 1): 4}
+    summary = pipeline.summary(0)
+    assert (summary.objects, summary.records_total, summary.prompts_classified) == (4, 12, 12)
+    assert summary.adds_up and summary.dead_lettered_messages == 0
+    assert len(pipeline.objects.keys("manifests/validate/")) == 3  # {a, b, c}, {a, b}, {c, d}
