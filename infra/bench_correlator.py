@@ -41,7 +41,7 @@ class IndexedEvidence:
         self.first = min(self.by_hour)
         self.latest = max(self.by_hour) + HOUR - timedelta(seconds=1)
 
-    def hour(self, hour: datetime) -> list[HourEvidence]:
+    def hour(self, hour: datetime, *, settled: bool = False) -> list[HourEvidence]:
         return list(self.by_hour.get(hour, []))
 
     def watermark(self) -> Watermark:

@@ -151,9 +151,11 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
         counts.update(store.counts)
     hours = len({item.hour for item in store.items.values()})
     # Each hour the correlator closes, it reads every item of the horizon it looks back over (24 h by default):
-    # an item is read once for every hour it stays in the horizon (queries bill 4 KB of items per read unit).
+    # an item is read once for every hour it stays in the horizon (queries bill 4 KB of items per read unit),
+    # strongly consistent in the hour it is closed, eventually consistent (half a unit) in the hours after.
     evidence_bytes = sum(len(item.model_dump_json(exclude_defaults=True)) + 64 for item in store.items.values())
-    counts["dynamodb_rru"] += math.ceil(evidence_bytes / 4096) * settings.correlate.horizon_hours
+    reads_per_item = 1 + 0.5 * (settings.correlate.horizon_hours - 1)
+    counts["dynamodb_rru"] += math.ceil(math.ceil(evidence_bytes / 4096) * reads_per_item)
     counts["dynamodb_wru"] += hours * 4  # state commit, incident heads, outbox, per hour
     counts["lambda_classify"] = math.ceil(len(validated) / CLASSIFY_BATCH)
     counts["lambda_aggregate"] = math.ceil(len(verdicts) / AGGREGATE_BATCH)

@@ -134,7 +134,7 @@ class DynamoEvidenceStore:
             return None
         return Watermark(first_hour=item["first_hour"], latest=item["latest"])
 
-    def hour(self, hour: datetime) -> list[HourEvidence]:
+    def hour(self, hour: datetime, *, settled: bool = False) -> list[HourEvidence]:
         items: list[HourEvidence] = []
         for shard in range(self.shards):
             for raw in _query_all(
@@ -142,7 +142,7 @@ class DynamoEvidenceStore:
                 TableName=self.table,
                 KeyConditionExpression="pk = :pk",
                 ExpressionAttributeValues={":pk": _av(evidence_pk(hour, shard))},
-                ConsistentRead=True,
+                ConsistentRead=not settled,  # a settled hour: eventually consistent, half the read units
             ):
                 items.append(HourEvidence.model_validate_json(raw["evidence"]["S"]))
         return items

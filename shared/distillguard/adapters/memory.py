@@ -46,7 +46,7 @@ class MemoryEvidenceStore:
             return None
         return Watermark(first_hour=self.first_hour, latest=self.latest)
 
-    def hour(self, hour: datetime) -> list[HourEvidence]:
+    def hour(self, hour: datetime, *, settled: bool = False) -> list[HourEvidence]:
         return [item for (start, _, _), item in sorted(self.items.items()) if start == hour]
 
 

@@ -44,7 +44,10 @@ class OutboxEntry(BaseModel):
 
 
 class EvidenceReader(Protocol):
-    def hour(self, hour: datetime) -> list[HourEvidence]: ...
+    def hour(self, hour: datetime, *, settled: bool = False) -> list[HourEvidence]:
+        """The hour's items; `settled` says the hour was read closed before, so an eventually consistent read (half
+        the read units) is enough: only the hour being closed needs every write acknowledged so far."""
+        ...
 
     def watermark(self) -> Watermark | None: ...
 
@@ -166,7 +169,7 @@ class Correlator:
             if start < first_hour:
                 continue
             if start not in self._hours:
-                self._hours[start] = self.evidence.hour(start)
+                self._hours[start] = self.evidence.hour(start, settled=start != hour)
             items += self._hours[start]
         return items
 
