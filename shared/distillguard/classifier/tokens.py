@@ -149,6 +149,22 @@ class IdTable:
         return out
 
 
+def _as_words(data: np.ndarray) -> np.ndarray:
+    """``data`` (uint8) as little-endian uint64 words, zero-padded by at least 8 bytes."""
+    padded = np.zeros((data.size // 8 + 2) * 8, dtype=np.uint8)
+    padded[: data.size] = data
+    return padded.view("<u8")
+
+
+def _eight_bytes_at(words: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """The 8 bytes from each byte position on, as little-endian uint64, from two aligned word reads."""
+    index = positions >> 3
+    shift = ((positions & 7) * 8).astype(np.uint64)
+    low = np.take(words, index) >> shift
+    high = np.take(words, index + 1) << ((np.uint64(64) - shift) & np.uint64(63))
+    return np.where(shift == 0, low, low | high)
+
+
 def _halves_hash(first: np.ndarray, second: np.ndarray) -> np.ndarray:
     """A 64-bit hash of two 8-byte halves (matches are then checked against both halves: exact)."""
     return (first * np.uint64(0xC2B2AE3D27D4EB4F)) ^ (second * np.uint64(0x165667B19E3779F9) + np.uint64(1))
@@ -211,11 +227,8 @@ class TokenIdMapper:
         tok_cls = cls[starts]
 
         # Exact keys: a token of up to 8 ASCII characters is its bytes read as one little-endian uint64.
-        padded = np.zeros(low_bytes.size + _PACKED_MAX_LEN, dtype=np.uint8)
-        padded[: low_bytes.size] = low_bytes
-        # Element i of this (unaligned, overlapping) view is the 8 bytes from position i on.
-        eight_bytes = np.ndarray((low_bytes.size,), dtype="<u8", buffer=padded, strides=(1,))
-        keys = np.take(eight_bytes, starts) & np.take(_LENGTH_MASKS, np.minimum(lengths, _PACKED_MAX_LEN))
+        words = _as_words(low_bytes)
+        keys = _eight_bytes_at(words, starts) & np.take(_LENGTH_MASKS, np.minimum(lengths, _PACKED_MAX_LEN))
         packable = lengths <= _PACKED_MAX_LEN
         if cps.dtype != np.uint8:
             packable &= (keys & _HIGH_BITS) == 0
@@ -225,8 +238,8 @@ class TokenIdMapper:
         ids = np.where(keyed, self._table.lookup(keys, default=0), 0)
         halves = np.flatnonzero((lengths > _PACKED_MAX_LEN) & (lengths <= 2 * _PACKED_MAX_LEN))
         if halves.size and self._long_ids.size:
-            first = np.take(eight_bytes, starts[halves])
-            second = np.take(eight_bytes, starts[halves] + _PACKED_MAX_LEN) & np.take(
+            first = _eight_bytes_at(words, starts[halves])
+            second = _eight_bytes_at(words, starts[halves] + _PACKED_MAX_LEN) & np.take(
                 _LENGTH_MASKS, lengths[halves] - _PACKED_MAX_LEN
             )
             ascii_only = ((first | second) & _HIGH_BITS) == 0
