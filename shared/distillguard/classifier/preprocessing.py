@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -274,14 +275,15 @@ class Featurizer:
         truncated = [truncate(t) for t in texts]
         ids, docs = self._token_ids.ids(truncated)
         get = self.vocab.get
-        struct_ids: list[int] = []
-        struct_docs: list[int] = []
-        for d, text in enumerate(truncated):
-            for s in structural_tokens(split_blocks(text)):
-                sid = get(s, 0)
-                if sid:
-                    struct_ids.append(sid)
-                    struct_docs.append(d)
+        struct_list: list[int] = []
+        per_doc: list[int] = []
+        for text in truncated:
+            struct = structural_tokens(split_blocks(text))
+            struct_list.extend(map(get, struct, repeat(0)))
+            per_doc.append(len(struct))
+        struct_ids = np.array(struct_list, dtype=np.int64)
+        struct_docs = np.repeat(np.arange(len(texts), dtype=np.int64), per_doc)
+        known_struct = struct_ids > 0
 
         known = ids > 0
         feat_parts = [ids[known]]
@@ -293,8 +295,8 @@ class Featurizer:
             found = pos >= 0
             feat_parts.append(self.n_uni_ids + pos[found])
             doc_parts.append(docs[:-1][ok][found])
-        feat_parts.append(np.asarray(struct_ids, dtype=np.int64))
-        doc_parts.append(np.asarray(struct_docs, dtype=np.int64))
+        feat_parts.append(struct_ids[known_struct])
+        doc_parts.append(struct_docs[known_struct])
         feats = np.concatenate(feat_parts)
         fdocs = np.concatenate(doc_parts)
         # One sort of (doc, feature) keys counts every feature of every prompt; 32-bit keys sort faster.
