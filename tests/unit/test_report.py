@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from markupsafe import escape
+
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.finding import detection_finding, finding_json
 from distillguard.correlation.incidents import Incident, IncidentEvidence
@@ -151,3 +153,16 @@ def test_timelines_of_two_groups_in_one_hour_merge_without_moving_anyones_minute
         second.members["late"].buckets, second.start
     )
     assert min(_buckets(merged.members["late"].buckets, merged.start)) == START + 3 * HOUR + timedelta(minutes=5)
+
+
+def test_template_fingerprints_show_share_and_a_redacted_example(tmp_path: Path) -> None:
+    findings = small_run()
+    write_report(findings, tmp_path)
+    clusters = [incident for incident in incidents(findings) if incident.latest.kind == "cluster"]
+    for incident in clusters:
+        page = (tmp_path / incident.page).read_text()
+        assert incident.templates and all(template.example for template in incident.templates)
+        assert all(0 < template.share <= 1 for template in incident.templates)
+        for template in incident.templates:
+            assert template.fingerprint in page
+            assert str(escape(template.example)) in page
