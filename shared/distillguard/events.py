@@ -90,3 +90,24 @@ def batch_item_failures(announced: dict[str, list[str] | None], failed_keys: set
         message_id for message_id, keys in announced.items() if keys is None or any(key in failed_keys for key in keys)
     ]
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
+
+
+class ListedObject(_Lenient):
+    key: str = Field(alias="Key")
+
+
+class ListedBatch(_Lenient):
+    """A batch of a Step Functions Distributed Map over an S3 prefix (ItemReader s3:listObjectsV2, ItemBatcher):
+    the objects as ListObjectsV2 lists them."""
+
+    items: list[ListedObject] = Field(alias="Items", min_length=1)
+
+
+def is_listed_batch(event: dict[str, Any]) -> bool:
+    return "Items" in event and "Records" not in event
+
+
+def listed_keys(event: dict[str, Any]) -> list[str]:
+    """The object keys of a Distributed Map batch, without the folder markers a console upload leaves."""
+    batch = ListedBatch.model_validate(event)
+    return list(dict.fromkeys(item.key for item in batch.items if not item.key.endswith("/")))

@@ -14,6 +14,7 @@ import pytest
 from distillguard.adapters.clients import client
 from distillguard.adapters.dynamodb import evidence_pk, shard_of
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
+from distillguard.local.runner import LocalLambdaContext
 from distillguard.validation import BatchManifest
 from tests.verdict_objects import HOUR, verdict_object
 
@@ -214,3 +215,40 @@ def test_under_load_the_aggregate_function_gets_full_batches_and_stays_inside_dy
     assert (stats.invocations, stats.failed_messages) == (2, 0)
     assert stats.messages >= 150  # plus the s3:TestEvent the emulator sends when notifications are configured
     assert evidence_prompts(localstack, pipeline, "acct-busy", 1) == [300]
+
+
+def test_a_backfill_batch_from_the_distributed_map_is_validated_once_however_often_it_is_retried(
+    localstack: Any, pipeline: LocalPipeline
+) -> None:
+    s3, bucket, raw = localstack.boto3.client("s3"), pipeline.deployment.bucket, pipeline.deployment.raw_prefix
+    line = {
+        "ts": (HOUR + timedelta(minutes=5)).timestamp(),
+        "account_id": "acct-backfill",
+        "request": {"messages": [{"role": "user", "content": "Summarise the attached meeting notes in two lines."}]},
+        "status": 200,
+    }
+    keys = [f"{raw}gateway/2026/02/03/08/old-{index}.jsonl" for index in range(3)]
+    for index, key in enumerate(keys):
+        s3.put_object(Bucket=bucket, Key=key, Body=json.dumps(line | {"request_id": f"r-{index}"}).encode())
+    localstack.boto3.client("sqs").purge_queue(QueueUrl=next(iter(pipeline.deployment.event_sources)).queue_url)
+    # Given the batch Step Functions' Distributed Map hands the validate function (ItemReader s3:listObjectsV2)
+    batch = {"Items": [{"Key": key, "Size": 200, "Etag": '"e"', "StorageClass": "STANDARD"} for key in keys]}
+    batch["Items"].append({"Key": f"{raw}gateway/2026/02/03/08/", "Size": 0})  # a folder marker
+    validate = pipeline.mappings.handlers["ValidateFunction"]
+    # When it is invoked, then retried by Step Functions, and the pipeline drains
+    assert validate(batch, LocalLambdaContext("ValidateFunction")) == {"objects": 3}
+    assert validate(batch, LocalLambdaContext("ValidateFunction")) == {"objects": 3}
+    pipeline.run()
+    # Then the three objects are one batch and their three requests are counted once
+    assert len(pipeline.objects.keys("manifests/validate/")) == 1
+    assert evidence_prompts(localstack, pipeline, "acct-backfill", 1) == [3]
+    summary = pipeline.summary(0)
+    assert (summary.objects, summary.records_total, summary.prompts_classified) == (3, 3, 3)
+
+
+def test_a_backfill_batch_with_an_object_that_cannot_be_read_fails_whole_for_step_functions_to_retry(
+    pipeline: LocalPipeline,
+) -> None:
+    batch = {"Items": [{"Key": f"{pipeline.deployment.raw_prefix}gateway/2026/02/03/08/gone.jsonl"}]}
+    with pytest.raises(RuntimeError, match="1 of 1 objects failed"):
+        pipeline.mappings.handlers["ValidateFunction"](batch, LocalLambdaContext("ValidateFunction"))

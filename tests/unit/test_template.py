@@ -28,6 +28,8 @@ JUSTIFIED_WILDCARDS = {
     # The default key policy statement: the account administers the key through IAM. Removing it makes the key
     # unmanageable (KMS's lockout safety check refuses such a policy).
     ("AWS::KMS::Key", "AccountAdministersTheKeyThroughIam"): "delegates the key's administration to IAM",
+    # Step Functions' log delivery and X-Ray actions accept no resource ARN (AWS's documented policy uses "*").
+    ("AWS::IAM::Role", "LogDeliveryAndTracingTakeNoResource"): "the state machine's logs and traces",
 }
 
 
@@ -166,14 +168,16 @@ def test_every_checkov_suppression_says_why() -> None:
 def test_sam_attaches_no_managed_policy_and_creates_no_role_of_its_own(expanded: dict[str, Any]) -> None:
     # Given the template SAM deploys
     roles = resources_of_type(expanded, "AWS::IAM::Role")
-    # Then the only roles are the four explicit ones, and none carries AWSLambdaBasicExecutionRole, the SQS
-    # poller policy or any other managed policy (they grant logs and sqs on "*")
-    assert sorted(roles) == ["AggregateRole", "ClassifyRole", "CorrelateRole", "ValidateRole"]
+    # Then the only roles are the explicit ones (one per function, one for the backfill state machine), and none
+    # carries AWSLambdaBasicExecutionRole, the SQS poller policy or any other managed policy (logs and sqs on "*")
+    assert sorted(roles) == ["AggregateRole", "BackfillRole", "ClassifyRole", "CorrelateRole", "ValidateRole"]
     assert all("ManagedPolicyArns" not in role["Properties"] for role in roles.values())
     assert not resources_of_type(expanded, "AWS::IAM::Policy")
     assert not resources_of_type(expanded, "AWS::IAM::ManagedPolicy")
     functions = resources_of_type(expanded, "AWS::Lambda::Function")
-    assert {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()} == set(roles)
+    assert {f["Properties"]["Role"]["Fn::GetAtt"][0] for f in functions.values()} == set(roles) - {"BackfillRole"}
+    (machine,) = resources_of_type(expanded, "AWS::StepFunctions::StateMachine").values()
+    assert machine["Properties"]["RoleArn"] == {"Fn::GetAtt": ["BackfillRole", "Arn"]}
 
 
 def test_no_allow_in_the_deployed_template_uses_a_wildcard_except_where_aws_requires_it(
@@ -199,7 +203,8 @@ def test_no_allow_in_the_deployed_template_uses_a_wildcard_except_where_aws_requ
             if (kind, statement.get("Sid")) not in JUSTIFIED_WILDCARDS:
                 assert all("*" not in action for action in as_list(statement["Action"])), where
             # And its resources ("*" only in key policies, where it means the key itself)
-            if "Resource" in statement and (kind, "Resource") not in JUSTIFIED_WILDCARDS:
+            justified = {(kind, "Resource"), (kind, statement.get("Sid"))} & JUSTIFIED_WILDCARDS.keys()
+            if "Resource" in statement and not justified:
                 assert "*" not in as_list(statement["Resource"]), where
 
 
@@ -356,8 +361,14 @@ def test_the_log_key_serves_cloudwatch_logs_for_this_stacks_log_groups_only() ->
     statements = key_statements("LogGroupKey")
     logs = statements["LogsEncryptThisStacksLogGroups"]
     assert logs["Principal"] == {"Service": {"Fn::Sub": "logs.${AWS::Region}.amazonaws.com"}}
-    log_groups = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:/aws/lambda/${AWS::StackName}/*"
-    assert logs["Condition"] == {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": {"Fn::Sub": log_groups}}}
+    log_groups = "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}:log-group:"
+    functions, backfill = (
+        log_groups + "/aws/lambda/${AWS::StackName}/*",
+        log_groups + "/aws/vendedlogs/states/${AWS::StackName}-*",
+    )
+    assert logs["Condition"] == {
+        "ArnLike": {"kms:EncryptionContext:aws:logs:arn": [{"Fn::Sub": functions}, {"Fn::Sub": backfill}]}
+    }
     # And no other principal but the account's administrators (through IAM) is named
     assert {s["Sid"] for s in statements.values()} == {"AccountAdministersTheKeyThroughIam", logs["Sid"]}
 
