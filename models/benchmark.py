@@ -44,7 +44,8 @@ clf = PromptClassifier.load(Path(sys.argv[1]), intra_op_threads=1)
 t2 = time.perf_counter()
 clf.predict(["[user]\nWhat is the capital of France?"])
 t3 = time.perf_counter()
-print(json.dumps({"import_ms": (t1 - t0) * 1e3, "load_ms": (t2 - t1) * 1e3, "first_result_ms": (t3 - t0) * 1e3}))
+print(json.dumps({"import_ms": (t1 - t0) * 1e3, "load_ms": (t2 - t1) * 1e3, "first_result_ms": (t3 - t0) * 1e3,
+                  "first_result_cpu_ms": time.process_time() * 1e3}))
 """
 
 _MEMORY = r"""
@@ -100,7 +101,8 @@ app.classifier.predict(["[user]\nWhat is the capital of France?"])
 t2 = time.perf_counter()
 with open("/proc/self/status") as fh:
     rss = next(int(line.split()[1]) / 1024 for line in fh if line.startswith("VmHWM:"))
-print(json.dumps({"import_and_load_ms": (t1 - t0) * 1e3, "first_result_ms": (t2 - t0) * 1e3, "peak_rss_mb": rss}))
+print(json.dumps({"import_and_load_ms": (t1 - t0) * 1e3, "first_result_ms": (t2 - t0) * 1e3,
+                  "first_result_cpu_ms": time.process_time() * 1e3, "peak_rss_mb": rss}))
 """
 
 
@@ -219,8 +221,13 @@ def run_benchmark(
         }
     cold = [_subprocess_json(_COLD_START, model_dir) for _ in range(3)]
     result["cold_start"] = {
-        k: round(statistics.median(c[k] for c in cold), 1) for k in ("import_ms", "load_ms", "first_result_ms")
-    } | {"runs": 3, "definition": "fresh process: import + load + first prediction (first_result_ms)"}
+        k: round(statistics.median(c[k] for c in cold), 1)
+        for k in ("import_ms", "load_ms", "first_result_ms", "first_result_cpu_ms")
+    } | {
+        "runs": 3,
+        "definition": "fresh process: import + load + first prediction (first_result_ms, wall clock from the "
+        "first import; first_result_cpu_ms: the process's CPU time, interpreter start included)",
+    }
     files = {p.name: p.stat().st_size for p in sorted(model_dir.iterdir()) if p.is_file()}
     served = ("model.onnx", "unigrams.txt", "bigram_keys.npy", "metadata.json")
     result["artefact"] = {
