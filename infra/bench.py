@@ -82,12 +82,11 @@ def stages(folder: Path) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
         prefix = settings.validate.raw_prefix
         objects = FolderObjectStore(folder, prefix, Path(scratch))
-        keys = [prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
         layout = KeyLayout(settings.validate)
         timings = dict.fromkeys(("validate", "classify", "aggregate", "correlate"), 0.0)
         validated: list[str] = []
         started = time.perf_counter()
-        for batch in batches(objects, keys, settings.batch_objects):
+        for batch in batches(objects.raw_listing(), settings.batch_objects):
             outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
             reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
             if any(report.valid for report in reports):

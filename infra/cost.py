@@ -127,7 +127,7 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
         validated: list[str] = []
         records = 0
         started = time.perf_counter()
-        for batch in batches(objects, keys, settings.batch_objects):
+        for batch in batches(objects.raw_listing(), settings.batch_objects):
             counts["lambda_validate"] += 1
             outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
             reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]

@@ -49,6 +49,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     replay.add_argument("--summary-out", type=Path, required=True)
     replay.add_argument("--raw-prefix", default=None, help="the bucket prefix logs land under (default: template's)")
 
+    backfill = commands.add_parser(
+        "backfill", help="score months of logs in process: a folder or s3://bucket/prefix (read only), with progress"
+    )
+    backfill.add_argument("source", help="a folder of log files, or s3://bucket/prefix (under the raw log prefix)")
+    backfill.add_argument("--findings-out", type=Path, required=True, help="one JSON message per line")
+    backfill.add_argument("--summary-out", type=Path, required=True)
+    backfill.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
+    backfill.add_argument("--raw-prefix", default=None, help="the bucket prefix logs land under (default: template's)")
+
     evaluate = commands.add_parser("evaluate", help="score published findings against a simulation's ground truth")
     evaluate.add_argument("--truth", type=Path, required=True, help="_ground_truth.json")
     evaluate.add_argument("--alerts", "--findings", dest="findings", type=Path, required=True, help="findings JSONL")
@@ -77,7 +86,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     feedback = add_feedback_commands(commands)  # suppress, unsuppress, suppressions, false-positive
 
     args = parser.parse_args(argv)
-    handlers = {"demo": _demo, "replay": _replay, "evaluate": _evaluate, "classify": _classify, "simulate": _simulate}
+    handlers = {
+        "demo": _demo,
+        "replay": _replay,
+        "backfill": _backfill,
+        "evaluate": _evaluate,
+        "classify": _classify,
+        "simulate": _simulate,
+    }
     handlers |= feedback
     handlers |= {"report": _report, "indicators": _indicators}
     return handlers[args.command](args)
@@ -151,6 +167,53 @@ def _replay(args: argparse.Namespace) -> int:
     _print_summary(summary)
     _print_findings(findings)
     return 0 if summary.adds_up and summary.dead_lettered_messages == 0 else 1
+
+
+def _backfill(args: argparse.Namespace) -> int:
+    import onnxruntime
+
+    from distillguard.engine.run import run_folder, run_prefix
+    from distillguard.local.pipeline import write_findings
+
+    # ONNX Runtime's CUDA provider when this machine has one (onnxruntime-gpu and a GPU), the CPU otherwise.
+    providers = [p for p in ("CUDAExecutionProvider",) if p in onnxruntime.get_available_providers()]
+    providers.append("CPUExecutionProvider")
+    overrides = {"RawLogPrefix": args.raw_prefix.rstrip("/") + "/"} if args.raw_prefix else None
+    started = time.perf_counter()
+
+    def progress(done: int, total: int, records: int) -> None:
+        rate = records / max(time.perf_counter() - started, 1e-9)
+        bar = "#" * (30 * done // total)
+        print(
+            f"\r[{bar:<30}] {done}/{total} batches, {records:,} records, {rate:,.0f} records/s",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    options = {"workers": max(1, args.workers), "providers": providers, "progress": progress, "overrides": overrides}
+    if args.source.startswith("s3://"):
+        bucket, _, prefix = args.source.removeprefix("s3://").partition("/")
+        run = run_prefix(bucket, prefix, **options)  # type: ignore[arg-type]
+    else:
+        folder = Path(args.source)
+        if not folder.is_dir():
+            print(f"error: {folder} is not a folder", file=sys.stderr)
+            return 2
+        run = run_folder(folder, **options)  # type: ignore[arg-type]
+    elapsed = time.perf_counter() - started
+    print(file=sys.stderr)
+    summary = run.summary
+    write_findings(run.findings, args.findings_out)
+    args.summary_out.write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    print(
+        f"backfill: {summary.records_total:,} records in {summary.objects:,} objects, {elapsed:.1f} s, "
+        f"{summary.records_total / max(elapsed, 1e-9):,.0f} records/s on {args.workers} worker(s), "
+        f"ONNX Runtime on {providers[0]}; {summary.findings} findings, {len(run.failed)} objects failed"
+    )
+    for key, error in sorted(run.failed.items()):
+        print(f"failed: {key}: {error}", file=sys.stderr)
+    return 0 if summary.adds_up and not run.failed else 1
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from distillguard.adapters.s3 import S3Object
+from distillguard.adapters.s3 import ObjectStore, S3Object
 
 
 @dataclass(frozen=True)
@@ -74,8 +74,57 @@ class FolderObjectStore:
     def delete(self, key: str) -> None:
         self._target(key).unlink(missing_ok=True)
 
+    def raw_listing(self) -> list[tuple[str, int]]:
+        """Every raw log object (named as `log_files` picks them: no `_` or `.` names) with its size."""
+        from distillguard.local.pipeline import log_files
+
+        return [
+            (self.raw_prefix + path.relative_to(self.raw_root).as_posix(), path.stat().st_size)
+            for path in log_files(self.raw_root)
+        ]
+
     def keys(self, prefix: str) -> list[str]:
-        root = self.raw_root if prefix.startswith(self.raw_prefix) else self.scratch
-        base = self.raw_prefix if root is self.raw_root else ""
+        raw = prefix.startswith(self.raw_prefix)
+        root, base = (self.raw_root, self.raw_prefix) if raw else (self.scratch, "")
         found = (base + path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
         return sorted(key for key in found if key.startswith(prefix))
+
+
+_buckets: dict[tuple[int, str], ObjectStore] = {}
+
+
+def _bucket(name: str) -> ObjectStore:
+    """One S3 client per process and bucket (clients must not cross a fork)."""
+    key = (os.getpid(), name)
+    if key not in _buckets:
+        from distillguard.adapters.clients import client
+
+        _buckets[key] = ObjectStore(client("s3"), name)
+    return _buckets[key]
+
+
+@dataclass(frozen=True)
+class BucketObjectStore(FolderObjectStore):
+    """Raw log objects read from an S3 bucket under `listed_prefix` (a backfill of logs already there); every
+    stage output still goes to the local scratch folder, so the bucket is only read."""
+
+    source_bucket: str = ""
+    listed_prefix: str = ""
+
+    def open(self, key: str) -> S3Object:
+        return _bucket(self.source_bucket).open(key) if key.startswith(self.raw_prefix) else super().open(key)
+
+    def read_bounded(self, key: str, max_bytes: int) -> bytes | None:
+        if key.startswith(self.raw_prefix):
+            return _bucket(self.source_bucket).read_bounded(key, max_bytes)
+        return super().read_bounded(key, max_bytes)
+
+    def raw_listing(self) -> list[tuple[str, int]]:
+        store = _bucket(self.source_bucket)
+        paginator = store.client.get_paginator("list_objects_v2")
+        return [
+            (item["Key"], int(item.get("Size", 0)))
+            for page in paginator.paginate(Bucket=self.source_bucket, Prefix=self.listed_prefix)
+            for item in page.get("Contents", [])
+            if not item["Key"].endswith("/")
+        ]

@@ -15,6 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStore, MemoryPublisher
 from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
@@ -22,11 +23,10 @@ from distillguard.config import AggregateSettings, ClassifySettings, CorrelateSe
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.service import Correlator
 from distillguard.correlation.settings import correlator_rules
-from distillguard.engine.objects import FolderObjectStore
+from distillguard.engine.objects import BucketObjectStore, FolderObjectStore
 from distillguard.engine.settings import function_settings
 from distillguard.findings import PublishedFinding
 from distillguard.layout import KeyLayout, SourceBatch
-from distillguard.local.pipeline import log_files
 from distillguard.stages import aggregate_objects, classify_object, validate_objects
 from distillguard.summary import ReplaySummary, replay_summary
 from distillguard.validation import ValidationReport
@@ -93,10 +93,12 @@ def batch_of(reports: Sequence[ValidationReport]) -> SourceBatch:
 _worker: _Worker | None = None
 
 
-def _start_worker(settings: StageSettings, objects: FolderObjectStore, model_dir: Path) -> None:
+def _start_worker(
+    settings: StageSettings, objects: FolderObjectStore, model_dir: Path, providers: tuple[str, ...]
+) -> None:
     global _worker
     os.environ.setdefault("OMP_NUM_THREADS", "1")
-    classifier = PromptClassifier.load(model_dir, intra_op_threads=1)
+    classifier = PromptClassifier.load(model_dir, providers=providers, intra_op_threads=1)
     expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
     _worker = _Worker(settings, objects, classifier, expectations)
 
@@ -106,12 +108,11 @@ def _run_batch(keys: Sequence[str]) -> BatchResult:
     return _worker.run_batch(keys)
 
 
-def batches(objects: FolderObjectStore, keys: Sequence[str], batch_objects: int) -> Iterator[list[str]]:
+def batches(listing: Sequence[tuple[str, int]], batch_objects: int) -> Iterator[list[str]]:
     """Consecutive keys, at most `batch_objects` objects and about BATCH_BYTES bytes a batch."""
     batch: list[str] = []
     size = 0
-    for key in keys:
-        length = objects.path(key).stat().st_size
+    for key, length in listing:
         if batch and (len(batch) >= batch_objects or size + length > BATCH_BYTES):
             yield batch
             batch, size = [], 0
@@ -128,32 +129,62 @@ class EngineRun:
     failed: dict[str, str]
 
 
-def run_folder(
-    folder: Path,
+def run_folder(folder: Path, *, overrides: dict[str, str] | None = None, **options: Any) -> EngineRun:
+    """Runs every stage over the log files under `folder` (named as `log_files` picks them) and correlates."""
+    settings = stage_settings(overrides)
+
+    def store(scratch: Path) -> FolderObjectStore:
+        return FolderObjectStore(raw_root=folder, raw_prefix=settings.validate.raw_prefix, scratch=scratch)
+
+    return run_objects(store, settings, **options)
+
+
+def run_prefix(bucket: str, prefix: str, *, overrides: dict[str, str] | None = None, **options: Any) -> EngineRun:
+    """Runs every stage over the log objects under s3://bucket/prefix (read only) and correlates, in process."""
+    settings = stage_settings(overrides)
+    if not prefix.startswith(settings.validate.raw_prefix):
+        raise ValueError(f"{prefix!r} is not under the raw log prefix {settings.validate.raw_prefix!r}")
+
+    def store(scratch: Path) -> FolderObjectStore:
+        return BucketObjectStore(
+            raw_root=scratch,
+            raw_prefix=settings.validate.raw_prefix,
+            scratch=scratch,
+            source_bucket=bucket,
+            listed_prefix=prefix,
+        )
+
+    return run_objects(store, settings, **options)
+
+
+def run_objects(
+    store: Callable[[Path], FolderObjectStore],
+    settings: StageSettings,
     *,
     workers: int = 1,
     scratch: Path | None = None,
-    overrides: dict[str, str] | None = None,
     model_dir: Path = DEFAULT_MODEL_DIR,
-    progress: Callable[[int, int], None] | None = None,
+    providers: Sequence[str] = ("CPUExecutionProvider",),
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> EngineRun:
-    """Runs every stage over the log files under `folder` (named as `log_files` picks them) and correlates."""
+    """Validates the store's raw objects in batches on `workers` processes, classifies and aggregates each batch,
+    merges the evidence and correlates; `progress(batches done, batches, records so far)` follows along."""
     started = time.perf_counter()
-    settings = stage_settings(overrides)
     with tempfile.TemporaryDirectory(prefix="distillguard-engine-", dir=scratch) as scratch_dir:
-        prefix = settings.validate.raw_prefix
-        objects = FolderObjectStore(raw_root=folder, raw_prefix=prefix, scratch=Path(scratch_dir))
-        keys = [prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
-        work = list(batches(objects, keys, settings.batch_objects))
+        objects = store(Path(scratch_dir))
+        work = list(batches(objects.raw_listing(), settings.batch_objects))
         evidence = MemoryEvidenceStore()
         failed: dict[str, str] = {}
-        for done, result in enumerate(_results(work, settings, objects, model_dir, workers), start=1):
+        records = 0
+        results = _results(work, settings, objects, model_dir, tuple(providers), workers)
+        for done, result in enumerate(results, start=1):
             evidence.put(result.evidence)
             if result.first_hour is not None and result.latest is not None:
                 evidence.advance_watermark(result.first_hour, result.latest)
             failed.update(result.failed)
+            records += result.records
             if progress is not None:
-                progress(done, len(work))
+                progress(done, len(work), records)
         findings = correlate(evidence, settings.correlate)
         summary = replay_summary(
             objects,
@@ -166,15 +197,20 @@ def run_folder(
 
 
 def _results(
-    work: list[list[str]], settings: StageSettings, objects: FolderObjectStore, model_dir: Path, workers: int
+    work: list[list[str]],
+    settings: StageSettings,
+    objects: FolderObjectStore,
+    model_dir: Path,
+    providers: tuple[str, ...],
+    workers: int,
 ) -> Iterator[BatchResult]:
     if workers <= 1:
-        _start_worker(settings, objects, model_dir)
+        _start_worker(settings, objects, model_dir, providers)
         yield from map(_run_batch, work)
         return
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(settings, objects, model_dir)
+        workers, mp_context=context, initializer=_start_worker, initargs=(settings, objects, model_dir, providers)
     ) as pool:
         yield from pool.map(_run_batch, work)
 
