@@ -187,7 +187,7 @@ def _exact_keys(vocab: Mapping[str, int]) -> tuple[list[int], list[int]]:
 
 
 class TokenIdMapper:
-    """Batch of truncated prompts -> (vocabulary id of every word token, its prompt's index), in order."""
+    """Batch of truncated prompts -> (vocabulary id of every word token, its prompt's index)."""
 
     def __init__(self, vocab: Mapping[str, int]) -> None:
         self.vocab = dict(vocab)
@@ -203,15 +203,30 @@ class TokenIdMapper:
         self._long_table = IdTable(_halves_hash(self._long_first, self._long_second), np.arange(len(long_words)))
 
     def ids(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        """``ids`` int64 (0 for a token out of the vocabulary) and ``docs`` int64, one entry per word token."""
+        """``ids`` int64 (0 for a token out of the vocabulary) and ``docs`` int64, one entry per word token.
+
+        Each prompt's tokens come together and in order; the ASCII prompts come first (they are read one byte
+        per character, the others four), so ``docs`` is not sorted when a batch mixes both."""
         lowered = [t.lower() for t in texts]
+        plain = [i for i, t in enumerate(lowered) if t.isascii()]
+        if len(plain) in (0, len(lowered)):
+            ids, per_doc = self._ids_of(lowered, ascii_only=bool(plain))
+            return ids, np.repeat(np.arange(len(texts), dtype=np.int64), per_doc)
+        wide = [i for i, t in enumerate(lowered) if not t.isascii()]
+        plain_ids, plain_per_doc = self._ids_of([lowered[i] for i in plain], ascii_only=True)
+        wide_ids, wide_per_doc = self._ids_of([lowered[i] for i in wide], ascii_only=False)
+        docs = np.repeat(np.array(plain + wide, dtype=np.int64), np.concatenate([plain_per_doc, wide_per_doc]))
+        return np.concatenate([plain_ids, wide_ids]), docs
+
+    def _ids_of(self, lowered: list[str], ascii_only: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids of lower-cased prompts, and how many tokens each has."""
         joined = "\n".join(lowered)  # a space between prompts: no token crosses from one to the next
-        if joined.isascii():
+        if ascii_only:
             cps: np.ndarray = np.frombuffer(joined.encode("ascii"), dtype=np.uint8)
         else:
             cps = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         if cps.size == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+            return np.zeros(0, np.int64), np.zeros(len(lowered), np.int64)
         # The low byte of each character, every one past Latin-1 becoming 0xFF (the classes and the exact keys
         # need no more: 0xFF has its high bit set, which marks a key unusable, and its class is looked up apart).
         low_bytes = cps if cps.dtype == np.uint8 else np.minimum(cps, 255).astype(np.uint8)
@@ -257,5 +272,4 @@ class TokenIdMapper:
         ids[tok_cls == DIGIT] = self._zero_id
 
         doc_starts = np.cumsum([0] + [len(t) + 1 for t in lowered])
-        per_doc = np.diff(np.searchsorted(starts, doc_starts))
-        return ids, np.repeat(np.arange(len(texts), dtype=np.int64), per_doc)
+        return ids, np.diff(np.searchsorted(starts, doc_starts))
