@@ -7,7 +7,6 @@ partial outputs instead of duplicating them."""
 from __future__ import annotations
 
 import io
-import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -146,8 +145,7 @@ def _write_batch(
             continue
         with tempfile.NamedTemporaryFile(dir=SCRATCH, suffix=".jsonl.gz") as joined:
             for written in parts:
-                with open(written.path, "rb") as member:
-                    shutil.copyfileobj(member, joined)
+                written.copy_to(joined)  # type: ignore[arg-type]
             joined.flush()
             objects.upload(Path(joined.name), key)
         setattr(manifest, attribute, key)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from pathlib import Path
 
 import pytest
 from pydantic import BaseModel
@@ -48,3 +49,24 @@ def test_a_line_of_exactly_the_limit_is_read():
     assert len(line) == 1_000
     # When it is read with that limit, Then it is a row like any other
     assert [row.name for row in read_models(gzipped(line + b"\n"), Row, max_line_bytes=1_000)] == ["x" * 988]
+
+
+def test_a_writer_keeps_small_outputs_in_memory_and_spills_large_ones_to_a_file(tmp_path: Path) -> None:
+    small, large = JsonlGzWriter(str(tmp_path), spool_bytes=4096), JsonlGzWriter(str(tmp_path), spool_bytes=4096)
+    small.write(Row(name="one short line"))
+    for index in range(2_000):
+        large.write(Row(name=f"line {index} " + "x" * 40))
+    small.close()
+    large.close()
+    # A small output never touched the disk; a large one did while it was written
+    assert list(tmp_path.iterdir()) != [] and len(list(tmp_path.iterdir())) == 1
+    # And both read back the same, whether copied as one gzip member or read from a path
+    joined = io.BytesIO()
+    small.copy_to(joined)
+    large.copy_to(joined)
+    rows = list(read_models(io.BytesIO(joined.getvalue()), Row))
+    assert len(rows) == 2_001 and rows[0].name == "one short line"
+    assert [row.name for row in read_models(small.path.open("rb"), Row)] == ["one short line"]
+    small.discard()
+    large.discard()
+    assert list(tmp_path.iterdir()) == []
