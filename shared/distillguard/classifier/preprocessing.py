@@ -158,7 +158,8 @@ def layout_tokens(text: str) -> list[str]:
     tags: set[str] = set()
     for openers, pattern in _TAG_PATTERNS:
         for opener in openers:
-            if opener in text:
+            # (A one-character search is a memchr, many times faster than a search for two characters.)
+            if opener[0] in text and opener in text:
                 tags.update(pattern.findall(text))
                 break
     if tags:
@@ -180,7 +181,7 @@ def layout_tokens(text: str) -> list[str]:
     if '"' in text and _JSON_RE.search(text):
         toks.append(STRUCT_PREFIX + "json")
         toks.extend([STRUCT_PREFIX + "schema"] * min(len(_SCHEMA_RE.findall(text)), MAX_SCHEMA_COUNT))
-    if "```" in text:
+    if "`" in text and "```" in text:
         toks.append(STRUCT_PREFIX + "code")
     return toks
 
