@@ -11,7 +11,7 @@ DATA ?= ../shared/data/prompts
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench-replay bench-detection bench-memory bench-coldstart bench-correlator simulate lock sizes clean
+.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench cost bench-replay bench-detection bench-memory bench-coldstart bench-correlator simulate lock sizes clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -101,6 +101,12 @@ bench-coldstart: $(VENV)/.runtime-installed ## import time, peak RSS and heavy m
 bench-correlator: $(VENV)/.runtime-installed ## seconds per hour of evidence for 20,000 and 200,000 accounts
 	$(BIN)/python -m infra.bench_correlator --accounts 20000
 	$(BIN)/python -m infra.bench_correlator --accounts 200000
+
+bench: $(VENV)/.runtime-installed ## throughput: the floor, each stage, the in-process engine on 1 and 2 cores, 1- vs 50-record objects
+	$(BIN)/python -m infra.bench --scale small --seed 1101 --json-out build/bench.json
+
+cost: $(VENV)/.runtime-installed ## dollars per million prompts from a run's counted requests, for 1, 10, 50 and 500 records per object
+	$(BIN)/python -m infra.cost --scale small --seed 1101
 
 bench-detection: $(VENV)/.runtime-installed ## detection figures: 3 small seeds and 1 full seed, scored against ground truth
 	$(BIN)/python -m infra.bench_detection --scale small --seeds 901 902 903

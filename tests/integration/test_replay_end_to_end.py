@@ -31,8 +31,10 @@ def test_replay_finds_the_campaigns_names_attackers_only_and_accounts_for_every_
 ) -> None:
     folder, truth = traffic
     findings_out, summary_out = tmp_path / "findings.jsonl", tmp_path / "summary.json"
-    # When the folder is replayed through the pipeline
-    code = main(["replay", str(folder), "--findings-out", str(findings_out), "--summary-out", str(summary_out)])
+    # When the folder is replayed through the pipeline on the emulator
+    code = main(
+        ["replay", str(folder), "--emulator", "--findings-out", str(findings_out), "--summary-out", str(summary_out)]
+    )
     # Then nothing is lost: every line is valid, quarantined, redacted or skipped; nothing dead-lettered
     summary = json.loads(summary_out.read_text())
     assert code == 0
@@ -57,15 +59,18 @@ def test_replay_finds_the_campaigns_names_attackers_only_and_accounts_for_every_
     by_population = {score.population: score for score in scored.clusters}
     assert by_population["hydra_cot"].detected and by_population["agentic_swarm"].detected
     assert all(score.findings <= 2 for score in scored.clusters)
-    # And the same folder through the in-process path gives the same findings (replays are deterministic)
-    from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
-    from distillguard.correlation.detect import DetectionRules
-    from infra.bench_detection import findings_for
-
-    in_process = findings_for(folder, PromptClassifier.load(DEFAULT_MODEL_DIR), DetectionRules())
-    assert [(f.uid, f.revision, f.activity, f.members) for f in in_process] == [
-        (f.uid, f.revision, f.activity, f.members) for f in findings
+    # And the in-process engine (replay's default, on two processes) gives the same findings and the same summary
+    engine_findings, engine_summary = tmp_path / "engine-findings.jsonl", tmp_path / "engine-summary.json"
+    command = ["replay", str(folder), "--workers", "2", "--findings-out", str(engine_findings)]
+    assert main([*command, "--summary-out", str(engine_summary)]) == 0
+    in_process = [PublishedFinding.from_message(line) for line in engine_findings.read_text().splitlines()]
+    assert [(f.uid, f.revision, f.activity, f.members, f.severity) for f in in_process] == [
+        (f.uid, f.revision, f.activity, f.members, f.severity) for f in findings
     ]
+    engine = json.loads(engine_summary.read_text())
+    assert {k: v for k, v in engine.items() if k != "elapsed_seconds"} == {
+        k: v for k, v in summary.items() if k != "elapsed_seconds"
+    }
     # And evaluate reads the replay's output as a user would run it
     report = tmp_path / "evaluation.json"
     truth_file = folder / "_ground_truth.json"
@@ -86,7 +91,7 @@ def test_replay_under_a_custom_raw_prefix_keeps_the_interface(
     findings_out, summary_out = tmp_path / "findings.jsonl", tmp_path / "summary.json"
     # When replayed under that prefix (given without its trailing slash)
     code = main(
-        ["replay", str(folder), "--findings-out", str(findings_out), "--summary-out", str(summary_out)]
+        ["replay", str(folder), "--emulator", "--findings-out", str(findings_out), "--summary-out", str(summary_out)]
         + ["--raw-prefix", "bedrock-logs"]
     )
     # Then every object arrives and the summary keeps its documented keys
