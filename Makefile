@@ -35,7 +35,7 @@ test: $(VENV)/.dev-installed ## lint, then run every test (unit + integration on
 	$(BIN)/ruff check shared functions models tests
 	$(BIN)/python -m pytest -q
 
-check: test typecheck security ## everything CI should gate on: lint, tests, mypy, checkov and bandit
+check: lint test typecheck security ## everything CI gates on: format, lint, tests, mypy, checkov and bandit
 
 $(CHECKOV_VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(PYTHON) -m venv $(CHECKOV_VENV)

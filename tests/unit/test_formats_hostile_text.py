@@ -23,7 +23,7 @@ MAX_RATIO = 5.0
 SLACK_SECONDS = 0.005  # below this, timer resolution and scheduling noise dominate
 # Plain text as prompts are: prose with a number and a quoted phrase, so every masking pattern has work to do.
 PROSE = (
-    "The committee reviewed the figures for Q3 2025 and asked for a short \"summary\" of the changes.\n"
+    'The committee reviewed the figures for Q3 2025 and asked for a short "summary" of the changes.\n'
     "Please keep the tone neutral, cite tables 4 and 7 by number, and list open questions at the end.\n"
 )
 
