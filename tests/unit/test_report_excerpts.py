@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from distillguard.formats.excerpt import EXCERPT_CHARS, template_examples
 from distillguard.formats.fingerprint import template_fingerprint
 from distillguard.formats.opening import opening_fingerprint
@@ -22,3 +24,11 @@ def test_examples_are_keyed_by_the_requests_fingerprints_and_hold_no_values() ->
         assert all(value not in example for example in examples.values())
     assert all(len(example) <= EXCERPT_CHARS for example in examples.values())
     assert examples[opening_fingerprint(PROMPT)].startswith("solve step by step")
+
+
+def test_a_hostile_skeleton_costs_what_a_short_one_does() -> None:
+    hostile = "[system]\n" + "-----BEGIN RSA PRIVATE KEY----- a\n" * 20_000
+    started = time.perf_counter()
+    examples = template_examples(hostile, template_fingerprint(hostile), opening_fingerprint(hostile))
+    assert time.perf_counter() - started < 2.0
+    assert all(len(example) <= EXCERPT_CHARS for example in examples.values())

@@ -9,11 +9,18 @@ from distillguard.formats.opening import opening_words
 from distillguard.redaction import redact
 
 EXCERPT_CHARS = 160
+# Redaction reads only this much of a skeleton: whatever lies beyond is cut anyway, and a hostile skeleton (many
+# unterminated key markers) costs no more than a short one.
+REDACTED_CHARS = 4 * EXCERPT_CHARS
+
+
+def _excerpt(text: str) -> str:
+    return redact(text[:REDACTED_CHARS], EXCERPT_CHARS)
 
 
 def template_examples(prompt: str, template_fingerprint: str, opening_fingerprint: str | None) -> dict[str, str]:
     """Fingerprint -> redacted example, for the request's template and opening fingerprints."""
-    examples = {template_fingerprint: redact(template_skeleton(prompt), EXCERPT_CHARS)}
+    examples = {template_fingerprint: _excerpt(template_skeleton(prompt))}
     if opening_fingerprint and (opening := opening_words(prompt)):
-        examples[opening_fingerprint] = redact(opening, EXCERPT_CHARS)
+        examples[opening_fingerprint] = _excerpt(opening)
     return examples
