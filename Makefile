@@ -63,13 +63,17 @@ typecheck: $(VENV)/.dev-installed ## mypy on the shared package and each handler
 	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 
 # The Lambdas install only these hashed lock files (pip's hash-checking mode): the layer from pyproject.toml's
-# dependencies and `cpu` extra, the validate image from its dependencies and `validate` extra, resolved for the
+# dependencies, the classify function from the model runtime (its requirements.in: the `cpu` extra), the
+# validate image from the dependencies and the `validate` extra, resolved for the
 # Lambda runtime (CPython 3.12 on x86_64 Linux, as template.yaml's Architectures). Pins already there are kept;
 # `make lock UPGRADE=--upgrade` moves them to the newest versions pyproject.toml allows.
 LOCK := $(BIN)/uv pip compile pyproject.toml --quiet --generate-hashes --python-version 3.12 \
 	--python-platform x86_64-manylinux_2_28 --custom-compile-command 'make lock' $(UPGRADE)
-lock: $(VENV)/.dev-installed ## regenerate the hashed lock files the Lambdas install (shared/, functions/validate/)
-	$(LOCK) --extra cpu -o shared/requirements.txt
+CLASSIFY_LOCK := $(BIN)/uv pip compile functions/classify/requirements.in --quiet --generate-hashes \
+	--python-version 3.12 --python-platform x86_64-manylinux_2_28 --custom-compile-command 'make lock' $(UPGRADE)
+lock: $(VENV)/.dev-installed ## regenerate the hashed lock files the Lambdas install (layer, classify, validate image)
+	$(LOCK) -o shared/requirements.txt
+	$(CLASSIFY_LOCK) -o functions/classify/requirements.txt
 	$(LOCK) --extra validate -o functions/validate/requirements.txt
 
 # `sam build` without a container needs a CPython 3.12 on PATH (the functions' runtime).

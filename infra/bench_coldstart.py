@@ -47,6 +47,7 @@ print(json.dumps({
     "peak_rss_mb": int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)) / 1024,
     "heavy_modules": sorted(name for name in heavy if name in sys.modules),
     "modules": len(sys.modules),
+    "distillguard_modules": sorted(name for name in sys.modules if name.startswith("distillguard")),
 }))
 """
 

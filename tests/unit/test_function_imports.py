@@ -45,6 +45,9 @@ def test_a_function_imports_only_the_heavy_modules_it_uses(function):
     profile = import_profile(FunctionCode(function, ROOT / "functions" / function, "app"), ENVIRONMENT)
     # Then none of the heavy modules it never uses were imported
     assert set(profile["heavy_modules"]) & NOT_IMPORTED[function] == set()
+    # And nothing the shared layer leaves out (shared/Makefile) was needed
+    used, left_out = set(profile["distillguard_modules"]), not_in_layer()
+    assert used and not {name for name in used if any(name == m or name.startswith(m + ".") for m in left_out)}
 
 
 def _shipped_packages(logical_id: str) -> set[str]:
@@ -63,20 +66,7 @@ def _shipped_packages(logical_id: str) -> set[str]:
     return {name.lower().replace("_", "-") for name in names}
 
 
-@pytest.mark.parametrize(
-    "logical_id",
-    [
-        pytest.param(
-            logical_id,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the shared layer (shared/requirements.txt, locked from the `cpu` extra) ships numpy and "
-                "onnxruntime to every zip function; the classifier's runtime belongs in a layer of its own",
-            ),
-        )
-        for logical_id in ("AggregateFunction", "CorrelateFunction")
-    ],
-)
+@pytest.mark.parametrize("logical_id", ["AggregateFunction", "CorrelateFunction"])
 def test_a_function_that_never_runs_the_model_does_not_ship_its_runtime(logical_id):
     # Given the aggregate or correlate function as template.yaml packages it, Then it ships no model runtime
     assert _shipped_packages(logical_id) & NOT_SHIPPED == set()
@@ -85,3 +75,15 @@ def test_a_function_that_never_runs_the_model_does_not_ship_its_runtime(logical_
 def test_the_classify_function_ships_the_model_runtime():
     # The check above reads what is shipped correctly: the function that runs the model does ship its runtime
     assert {"onnxruntime", "numpy"} <= _shipped_packages("ClassifyFunction")
+
+
+def not_in_layer() -> set[str]:
+    """The distillguard modules the shared layer's build removes (shared/Makefile's NOT_SHIPPED)."""
+    removed = re.search(r"^NOT_SHIPPED := (.+)$", (ROOT / "shared" / "Makefile").read_text(), re.MULTILINE)
+    assert removed is not None
+    return {f"distillguard.{name.removesuffix('.py')}" for name in removed.group(1).split()}
+
+
+def test_the_layer_leaves_out_the_simulator_the_local_runner_the_engine_and_the_report():
+    expected = {"simulate", "local", "engine", "report", "indicators"}
+    assert not_in_layer() == {f"distillguard.{name}" for name in expected}
