@@ -73,9 +73,14 @@ class JsonlGzWriter:
 
     def __init__(self, directory: str | None = None, spool_bytes: int = SPOOL_BYTES) -> None:
         self._spool = _Spool(directory, spool_bytes)
-        self._gzip = gzip.GzipFile(fileobj=self._spool, mode="wb", mtime=0, compresslevel=6)  # type: ignore[arg-type]
+        self._gzip: gzip.GzipFile | None = None  # made on the first write: most quarantine writers get none
         self._closed = False
         self.count = 0
+
+    def _out(self) -> gzip.GzipFile:
+        if self._gzip is None:
+            self._gzip = gzip.GzipFile(fileobj=self._spool, mode="wb", mtime=0, compresslevel=6)  # type: ignore[arg-type]
+        return self._gzip
 
     @property
     def path(self) -> Path:
@@ -96,13 +101,15 @@ class JsonlGzWriter:
     def write(self, record: BaseModel) -> None:
         if self._closed:
             raise ValueError("write to a closed JsonlGzWriter")
-        self._gzip.write(record.model_dump_json(exclude_none=False).encode("utf-8"))
-        self._gzip.write(b"\n")
+        out = self._out()
+        out.write(record.model_dump_json(exclude_none=False).encode("utf-8"))
+        out.write(b"\n")
         self.count += 1
 
     def close(self) -> None:
         if not self._closed:
-            self._gzip.close()
+            if self._gzip is not None:  # a writer never written to holds no bytes (an empty object reads as none)
+                self._gzip.close()
             self._spool.close()
             self._closed = True
 

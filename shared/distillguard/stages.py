@@ -36,6 +36,11 @@ class ObjectStore(Protocol):
     @property
     def bucket(self) -> str: ...
 
+    @property
+    def read_threads(self) -> int:
+        """How many objects to open at once: several for a network store, one for local files."""
+        ...
+
     def open(self, key: str) -> S3Object: ...
 
     def upload(self, path: Path, key: str, content_type: str = ...) -> None: ...
@@ -46,7 +51,6 @@ class ObjectStore(Protocol):
 
 
 SCRATCH = tempfile.gettempdir()  # /tmp in Lambda: sized by the function's EphemeralStorage
-PREFETCH_THREADS = 8  # under botocore's default pool of 10 connections
 PREFETCH_BYTES = 1024 * 1024
 
 
@@ -108,9 +112,13 @@ def validate_objects(
 def prefetched(keys: Sequence[str], objects: ObjectStore) -> Iterator[tuple[str, S3Object | Exception]]:
     """Opens the objects of a batch a few at a time on threads, in order: a batch of small objects is bound by
     request latency, not by parsing. Small bodies are read whole; large ones stream when their turn comes."""
-    with ThreadPoolExecutor(PREFETCH_THREADS) as pool:
-        for start in range(0, len(keys), PREFETCH_THREADS):
-            window = keys[start : start + PREFETCH_THREADS]
+    threads = objects.read_threads
+    if threads <= 1:
+        yield from ((key, _open(key, objects)) for key in keys)
+        return
+    with ThreadPoolExecutor(threads) as pool:
+        for start in range(0, len(keys), threads):
+            window = keys[start : start + threads]
             yield from zip(window, pool.map(lambda key: _open(key, objects), window), strict=True)
 
 

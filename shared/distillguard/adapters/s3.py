@@ -27,6 +27,7 @@ class S3Object:
 class ObjectStore:
     client: Any
     bucket: str
+    read_threads: int = 8  # objects a stage opens at once: under botocore's default pool of 10 connections
 
     def open(self, key: str) -> S3Object:
         response = self.client.get_object(Bucket=self.bucket, Key=key)

@@ -25,6 +25,7 @@ class FolderObjectStore:
     raw_prefix: str
     scratch: Path
     bucket: str = "in-process"  # Bedrock's offloaded bodies name a bucket: this one stands for any
+    read_threads: int = 1  # local files: threads would only add overhead
 
     def path(self, key: str) -> Path:
         if key.startswith(self.raw_prefix):
@@ -110,6 +111,7 @@ class BucketObjectStore(FolderObjectStore):
 
     source_bucket: str = ""
     listed_prefix: str = ""
+    read_threads: int = 8
 
     def open(self, key: str) -> S3Object:
         return _bucket(self.source_bucket).open(key) if key.startswith(self.raw_prefix) else super().open(key)
