@@ -78,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     report = commands.add_parser("report", help="write the triage report: one HTML page per incident and an index")
     report.add_argument("findings", type=Path, help="findings JSONL, one SNS message a line")
     report.add_argument("--out", type=Path, required=True, help="folder for index.html and the incident pages")
+    report.add_argument(
+        "--audit", type=Path, help="suppression changes to list (`distillguard suppressions --audit --jsonl`)"
+    )
 
     indicators = commands.add_parser("indicators", help="export the findings' indicators as a STIX 2.1 bundle")
     indicators.add_argument("findings", type=Path, help="findings JSONL, one SNS message a line")
@@ -231,8 +234,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from distillguard.report import read_findings, write_report
+    from distillguard.report.render import read_audit
 
-    pages = write_report(read_findings(args.findings), args.out)
+    audit = read_audit(args.audit) if args.audit else []
+    pages = write_report(read_findings(args.findings), args.out, audit)
     print(f"wrote {pages[0]} and {len(pages) - 1} incident page(s)")
     return 0
 

@@ -166,3 +166,36 @@ def test_template_fingerprints_show_share_and_a_redacted_example(tmp_path: Path)
         for template in incident.templates:
             assert template.fingerprint in page
             assert str(escape(template.example)) in page
+
+
+def test_suppression_changes_are_listed_on_the_index_and_on_the_pages_they_touch(tmp_path: Path) -> None:
+    from distillguard.suppression.model import AuditEntry, Scope, Suppression
+
+    # Given the findings of a real run and an audit trail: one member suppressed, then lifted, and an unrelated
+    # network suppressed
+    findings = small_run()
+    biggest = max(incidents(findings), key=lambda incident: incident.latest.members_total)
+    member = biggest.latest.members[0]
+    at = datetime(2026, 11, 30, 9, tzinfo=UTC)
+    account = Scope(kind="account", value=member)
+    held = Suppression(scope=account, reason="eval vendor <b>", author="ana", created=at, expires=at + 10 * HOUR)
+    campus = Scope(kind="network", value="192.0.2.0/24")
+    audit = [
+        AuditEntry(at=at, author="ana", action="suppress", scope=account, reason="eval vendor <b>", after=held),
+        AuditEntry(at=at + HOUR, author="bo", action="unsuppress", scope=account, reason="the hydra", before=held),
+        AuditEntry(
+            at=at, author="ana", action="suppress", scope=campus, reason="campus NAT",
+            after=held.model_copy(update={"scope": campus}),
+        ),
+    ]  # fmt: skip
+    # When the report is written with it
+    write_report(findings, tmp_path, audit)
+    # Then the index lists all three changes, escaped, in time order, and the incident page the two that touch it
+    index = (tmp_path / "index.html").read_text()
+    assert index.count("<tr><td>2026-11-30") == 3 and "eval vendor &lt;b&gt;" in index and "<b>" not in index
+    page = (tmp_path / biggest.page).read_text()
+    listed = re.search(r'<table id="suppressions">.*?</table>', page, flags=re.S)
+    assert listed is not None and listed.group().count("<tr><td>") == 2 and "campus NAT" not in listed.group()
+    # And an incident no change touches says so
+    other = next(i for i in incidents(findings) if member not in i.latest.members)
+    assert "No suppression changes touch this incident" in (tmp_path / other.page).read_text()

@@ -4,7 +4,7 @@ and goes through Jinja's autoescaping."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from distillguard import __version__
 from distillguard.findings import PublishedFinding
 from distillguard.report.charts import activity_chart, hourly_chart
 from distillguard.report.incidents import SIGNAL_MEANINGS, Incident, incidents
+from distillguard.suppression.model import AuditEntry
 
 
 def _environment() -> Environment:
@@ -35,20 +36,42 @@ def read_findings(path: Path) -> list[PublishedFinding]:
         return [PublishedFinding.from_message(line) for line in lines if line.strip()]
 
 
-def write_report(findings: Iterable[PublishedFinding], out: Path) -> list[Path]:
-    """Writes the index and one page per incident under `out`; returns the pages written, index first."""
+def read_audit(path: Path) -> list[AuditEntry]:
+    """Suppression changes as `distillguard suppressions --audit --jsonl` writes them."""
+    with path.open(encoding="utf-8") as lines:
+        return [AuditEntry.model_validate_json(line) for line in lines if line.strip()]
+
+
+def touching(incident: Incident, audit: Iterable[AuditEntry]) -> list[AuditEntry]:
+    """The suppression changes whose scope names this incident, one of its accounts, networks or templates."""
+    scoped = {
+        "finding": {incident.uid},
+        "account": {member.account for member in incident.members},
+        "network": set(incident.networks),
+        "fingerprint": {template.fingerprint for template in incident.templates},
+    }
+    return [entry for entry in audit if entry.scope.value in scoped[entry.scope.kind]]
+
+
+def write_report(findings: Iterable[PublishedFinding], out: Path, audit: Sequence[AuditEntry] = ()) -> list[Path]:
+    """Writes the index and one page per incident under `out`; returns the pages written, index first. `audit`
+    (every suppression change) is listed on the index, and on each incident page the changes that touch it."""
     out.mkdir(parents=True, exist_ok=True)
     environment = _environment()
     built = incidents(findings)
     generated = datetime.now(UTC)
     common = {"version": __version__, "generated": generated}
     index = out / "index.html"
-    index.write_text(environment.get_template("index.html.j2").render(incidents=built, **common), encoding="utf-8")
+    changes = sorted(audit, key=lambda entry: entry.at)
+    index.write_text(
+        environment.get_template("index.html.j2").render(incidents=built, audit=changes, **common), encoding="utf-8"
+    )
     pages = [index]
     page = environment.get_template("incident.html.j2")
     for incident in built:
         path = out / incident.page
-        path.write_text(page.render(incident=incident, **_charts(incident), **common), encoding="utf-8")
+        charts = _charts(incident)
+        path.write_text(page.render(incident=incident, audit=touching(incident, changes), **charts, **common), "utf-8")
         pages.append(path)
     return pages
 
