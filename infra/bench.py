@@ -126,11 +126,27 @@ def timed_run(folder: Path, workers: int) -> tuple[int, float]:
     return run.summary.records_total, time.perf_counter() - started
 
 
+def timed_emulator_run(folder: Path) -> tuple[int, float]:
+    """`replay --emulator`: the files dropped in the embedded emulator, the real handlers driven through the
+    queues (full batches, as Lambda's poller delivers them under load), then the correlator."""
+    from distillguard.local.pipeline import local_pipeline
+
+    with local_pipeline(stack_name=f"bench-{folder.name}") as (_, pipeline):
+        started = time.perf_counter()
+        pipeline.drop(folder)
+        pipeline.run()
+        summary = pipeline.summary(time.perf_counter() - started)
+    return summary.records_total, summary.elapsed_seconds
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--seed", type=int, default=1101)
     parser.add_argument("--json-out", type=Path)
+    parser.add_argument(
+        "--emulator-objects", action="store_true", help="also time 1- vs 50-record objects through replay --emulator"
+    )
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     from distillguard.simulate import simulate
@@ -157,19 +173,23 @@ def main() -> int:
         figures["speedup_2_cores"] = round(
             figures["end_to_end_1_core_seconds"] / figures["end_to_end_2_core_seconds"], 2
         )
-        for per_object in (1, 50):
-            cut = Path(scratch) / f"cut-{per_object}"
-            objects = recut(folder, cut, per_object)
-            total, seconds = timed_run(cut, 1)
-            figures[f"gateway_{per_object}_per_object"] = {
-                "objects": objects,
-                "records": total,
-                "seconds": round(seconds, 1),
-                "records_per_second": round(total / seconds),
-            }
-            shutil.rmtree(cut)
-        one, fifty = figures["gateway_1_per_object"], figures["gateway_50_per_object"]
-        figures["one_record_objects_slowdown"] = round(one["seconds"] / fifty["seconds"], 2)
+        engines = {"": lambda cut: timed_run(cut, 1)}
+        if args.emulator_objects:
+            engines["emulator_"] = timed_emulator_run
+        for engine, timed in engines.items():
+            for per_object in (1, 50):
+                cut = Path(scratch) / f"cut-{per_object}"
+                objects = recut(folder, cut, per_object)
+                total, seconds = timed(cut)
+                figures[f"{engine}gateway_{per_object}_per_object"] = {
+                    "objects": objects,
+                    "records": total,
+                    "seconds": round(seconds, 1),
+                    "records_per_second": round(total / seconds),
+                }
+                shutil.rmtree(cut)
+            one, fifty = figures[f"{engine}gateway_1_per_object"], figures[f"{engine}gateway_50_per_object"]
+            figures[f"{engine}one_record_objects_slowdown"] = round(one["seconds"] / fifty["seconds"], 2)
     figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     figures["peak_rss_workers_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     for name, value in figures.items():
