@@ -38,6 +38,7 @@ def aws_endpoint() -> Iterator[Endpoint]:
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    _deliver_sqs_messages_in_linear_time()
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
@@ -53,3 +54,18 @@ def aws_endpoint() -> Iterator[Endpoint]:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = old
+
+
+def _deliver_sqs_messages_in_linear_time() -> None:
+    """moto checks each message it delivers against the queue's retention period by computing every attribute of
+    the queue, message counts included, so draining a queue of n messages costs n * n visibility checks: a full
+    day of one-request LiteLLM objects took tens of minutes. Read the retention period directly instead (the same
+    rule: a message older than the period is not delivered)."""
+    from moto.core.utils import unix_time
+    from moto.sqs.models import SQSBackend
+
+    def within_retention(self: SQSBackend, queue_name: str, message: object) -> bool:
+        retention = int(self.get_queue(queue_name).message_retention_period)  # type: ignore[attr-defined]
+        return bool(retention + message.sent_timestamp / 1000 > unix_time())  # type: ignore[attr-defined]
+
+    SQSBackend.is_message_valid_based_on_retention_period = within_retention  # type: ignore[method-assign]
