@@ -48,7 +48,7 @@ def validated(keys: list[str]) -> set[str]:
     """Validates the objects as one batch, logs and counts each outcome, and returns the keys that failed."""
     outcomes = validate_objects(keys, objects=objects, settings=settings, expectations=expectations)
     failed: set[str] = set()
-    totals = {"RecordsIn": 0, "RecordsValid": 0, "RecordsQuarantined": 0}
+    records_in = valid = quarantined = 0
     for key, outcome in outcomes.items():
         logger.set_correlation_id(key)
         if isinstance(outcome, Exception):
@@ -56,9 +56,13 @@ def validated(keys: list[str]) -> set[str]:
             failed.add(key)
             continue
         logger.info("validated", extra={"report": outcome.model_dump(mode="json")})
-        totals["RecordsIn"] += outcome.records_in
-        totals["RecordsValid"] += outcome.valid
-        totals["RecordsQuarantined"] += outcome.quarantined
-    for name, value in totals.items():  # one data point per invocation, not one per object of the batch
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        records_in, valid, quarantined = (
+            records_in + outcome.records_in,
+            valid + outcome.valid,
+            quarantined + outcome.quarantined,
+        )
+    # One data point per invocation, not one per object of the batch (a thousand one-request objects).
+    metrics.add_metric(name="RecordsIn", unit=MetricUnit.Count, value=records_in)
+    metrics.add_metric(name="RecordsValid", unit=MetricUnit.Count, value=valid)
+    metrics.add_metric(name="RecordsQuarantined", unit=MetricUnit.Count, value=quarantined)
     return failed
