@@ -70,6 +70,7 @@ class _Plan:
         self.stored = stored
         self.reread = reread
         self.writes: dict[tuple[Cell, str], HourEvidence] = {}
+        self._written: dict[Cell, dict[str, HourEvidence]] = {}  # the same items by cell, for `_others`
         self.replaced_sources: dict[tuple[Cell, str], set[str]] = {}
         self.already_counted = 0
         self.replaced = 0
@@ -77,8 +78,12 @@ class _Plan:
     def _others(self, item: HourEvidence) -> list[HourEvidence]:
         cell = cell_of(item)
         current = {other.source: other for other in self.stored.get(cell, [])}
-        current.update({source: written for (c, source), written in self.writes.items() if c == cell})
+        current.update(self._written.get(cell, {}))
         return [other for source, other in current.items() if source != item.source]
+
+    def _write(self, item: HourEvidence) -> None:
+        self.writes[(cell_of(item), item.source)] = item
+        self._written.setdefault(cell_of(item), {})[item.source] = item
 
     def add(self, item: HourEvidence, key: str) -> None:
         counted: set[str] = set()
@@ -94,13 +99,13 @@ class _Plan:
         if counted:
             self.already_counted += len(counted)
             item = _rebuilt(self.reread(key), item, counted)
-        self.writes[(cell_of(item), item.source)] = item
+        self._write(item)
         for source, sources in replaced.items():
             holder = holders[source]
             slot = (cell_of(holder), holder.source)
             excluded = self.replaced_sources.setdefault(slot, set())
             excluded |= sources
-            self.writes[slot] = _rebuilt(self.reread(holder.batch_key), holder, excluded)
+            self._write(_rebuilt(self.reread(holder.batch_key), holder, excluded))
             self.replaced += 1
 
 
