@@ -1,4 +1,4 @@
-"""Times `distillguard replay` over simulated traffic: python -m infra.bench_replay --scale small."""
+"""Times `distillguard replay --emulator` over simulated traffic: python -m infra.bench_replay --scale small."""
 
 from __future__ import annotations
 
@@ -19,7 +19,15 @@ def run(scale: str, seed: int) -> dict[str, object]:
         truth = simulate(logs, seed=seed, scale=scale)
         started = time.perf_counter()
         code = distillguard(
-            ["replay", str(logs), "--alerts-out", f"{scratch}/alerts.jsonl", "--summary-out", f"{scratch}/summary.json"]
+            [
+                "replay",
+                str(logs),
+                "--emulator",
+                "--alerts-out",
+                f"{scratch}/alerts.jsonl",
+                "--summary-out",
+                f"{scratch}/summary.json",
+            ]
         )
         elapsed = time.perf_counter() - started
         summary = json.loads(Path(scratch, "summary.json").read_text())
