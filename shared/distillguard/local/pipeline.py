@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from distillguard.adapters.clients import client
-from distillguard.adapters.s3 import ObjectStore
+from distillguard.adapters.s3 import SINGLE_PUT_BYTES, ObjectStore
 from distillguard.findings import PublishedFinding
 from distillguard.local.emulator import Endpoint, aws_endpoint
 from distillguard.local.provision import Deployment, Provisioner
@@ -48,7 +48,10 @@ class LocalPipeline:
 
         def upload(path: Path) -> None:
             key = self.deployment.raw_prefix + path.relative_to(folder).as_posix()
-            s3.upload_file(str(path), self.deployment.bucket, key)
+            if path.stat().st_size <= SINGLE_PUT_BYTES:  # one request; upload_file sets up a transfer per call
+                s3.put_object(Bucket=self.deployment.bucket, Key=key, Body=path.read_bytes())
+            else:
+                s3.upload_file(str(path), self.deployment.bucket, key)
 
         with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
             list(pool.map(upload, files))
