@@ -23,12 +23,14 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from distillguard.adapters.memory import MemoryEvidenceStore
 from distillguard.engine.objects import FolderObjectStore
 from distillguard.engine.run import batch_of, batches, correlate, run_folder, stage_settings
+from distillguard.findings import PublishedFinding
 from distillguard.layout import KeyLayout
 from distillguard.local.pipeline import log_files
 from distillguard.stages import aggregate_objects, classify_object, validate_objects
@@ -70,8 +72,21 @@ def floor(folder: Path) -> tuple[int, float]:
     return count, time.perf_counter() - started
 
 
-def stages(folder: Path) -> dict[str, float]:
-    """Seconds each stage takes over the whole folder on one core, run one after the other."""
+@dataclass
+class StageRun:
+    """What running the stages one after the other over a folder did, and how long each took."""
+
+    seconds: dict[str, float]
+    raw_objects: int
+    validate_batches: int
+    validated: list[str]  # the validated objects, one per batch
+    records_valid: int
+    findings: list[PublishedFinding]
+
+
+def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggregate_batch: int = 1) -> StageRun:
+    """Validate, classify, aggregate (`aggregate_batch` verdict objects a call) and correlate over the store's raw
+    objects, each stage over everything before the next, on one core, timing each."""
     from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
     from distillguard.validation.expectations import RecordExpectations
 
@@ -79,32 +94,40 @@ def stages(folder: Path) -> dict[str, float]:
     classifier = PromptClassifier.load(DEFAULT_MODEL_DIR, intra_op_threads=1)
     expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
     expectations.warm_up()
+    layout = KeyLayout(settings.validate)
+    listing = objects.raw_listing()
+    seconds: dict[str, float] = {}
+    validated: list[str] = []
+    records = work = 0
+    started = time.perf_counter()
+    for batch in batches(listing, settings.batch_objects):
+        work += 1
+        outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
+        reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
+        records += sum(report.valid for report in reports)
+        if any(report.valid for report in reports):
+            validated.append(layout.validated_key(batch_of(reports)))
+    seconds["validate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    for key in validated:
+        classify_object(key, objects=objects, settings=settings.classify, labeller=classifier)
+    seconds["classify"] = time.perf_counter() - started
+    started = time.perf_counter()
+    verdicts = [layout.verdicts_key(key) for key in validated]
+    for start in range(0, len(verdicts), aggregate_batch):
+        aggregate_objects(verdicts[start : start + aggregate_batch], objects=objects, store=store)
+    seconds["aggregate"] = time.perf_counter() - started
+    started = time.perf_counter()
+    findings = correlate(store, settings.correlate)
+    seconds["correlate"] = time.perf_counter() - started
+    return StageRun(seconds, len(listing), work, validated, records, findings)
+
+
+def stages(folder: Path) -> dict[str, float]:
+    """Seconds each stage takes over the whole folder on one core, run one after the other."""
     with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
-        prefix = settings.validate.raw_prefix
-        objects = FolderObjectStore(folder, prefix, Path(scratch))
-        layout = KeyLayout(settings.validate)
-        timings = dict.fromkeys(("validate", "classify", "aggregate", "correlate"), 0.0)
-        validated: list[str] = []
-        started = time.perf_counter()
-        for batch in batches(objects.raw_listing(), settings.batch_objects):
-            outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
-            reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
-            if any(report.valid for report in reports):
-                validated.append(layout.validated_key(batch_of(reports)))
-        timings["validate"] = time.perf_counter() - started
-        started = time.perf_counter()
-        for key in validated:
-            classify_object(key, objects=objects, settings=settings.classify, labeller=classifier)
-        timings["classify"] = time.perf_counter() - started
-        store = MemoryEvidenceStore()
-        started = time.perf_counter()
-        for key in validated:
-            aggregate_objects([layout.verdicts_key(key)], objects=objects, store=store)
-        timings["aggregate"] = time.perf_counter() - started
-        started = time.perf_counter()
-        correlate(store, settings.correlate)
-        timings["correlate"] = time.perf_counter() - started
-    return timings
+        objects = FolderObjectStore(folder, stage_settings().validate.raw_prefix, Path(scratch))
+        return run_stages(objects, MemoryEvidenceStore()).seconds
 
 
 def recut(folder: Path, out: Path, per_object: int) -> int:

@@ -17,7 +17,6 @@ import json
 import math
 import shutil
 import tempfile
-import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,13 +30,10 @@ from distillguard.adapters.memory import MemoryEvidenceStore
 from distillguard.adapters.s3 import S3Object
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.engine.objects import FolderObjectStore
-from distillguard.engine.run import batch_of, batches, correlate, stage_settings
-from distillguard.layout import KeyLayout
-from distillguard.local.pipeline import TEMPLATE, log_files
+from distillguard.engine.run import stage_settings
+from distillguard.local.pipeline import TEMPLATE
 from distillguard.local.template import load_template
-from distillguard.stages import aggregate_objects, classify_object, validate_objects
-from distillguard.validation import ValidationReport
-from infra.bench import recut
+from infra.bench import recut, run_stages
 
 PRICES_AS_OF = "2025-07 (AWS's published on-demand prices, us-east-1; DynamoDB's since its 2024-11-01 cut)"
 PRICES = {
@@ -108,47 +104,17 @@ def _sqs(messages: int) -> int:
 
 
 def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
-    from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
-    from distillguard.validation.expectations import RecordExpectations
-
-    settings = stage_settings()
-    classifier = PromptClassifier.load(DEFAULT_MODEL_DIR, intra_op_threads=1)
-    expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
-    expectations.warm_up()
     counts: Counter[str] = Counter()
-    seconds: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="distillguard-cost-") as scratch:
-        prefix = settings.validate.raw_prefix
-        objects = CountingObjects(folder, prefix, Path(scratch))
+        settings = stage_settings()
+        objects = CountingObjects(folder, settings.validate.raw_prefix, Path(scratch))
         store = CountingEvidence()
-        layout = KeyLayout(settings.validate)
-        keys = [prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
-        counts["raw_objects"] = len(keys)
-        validated: list[str] = []
-        records = 0
-        started = time.perf_counter()
-        for batch in batches(objects.raw_listing(), settings.batch_objects):
-            counts["lambda_validate"] += 1
-            outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
-            reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
-            records += sum(report.valid for report in reports)
-            if any(report.valid for report in reports):
-                validated.append(layout.validated_key(batch_of(reports)))
-        seconds["validate"] = time.perf_counter() - started
-        started = time.perf_counter()
-        for key in validated:
-            classify_object(key, objects=objects, settings=settings.classify, labeller=classifier)
-        seconds["classify"] = time.perf_counter() - started
-        started = time.perf_counter()
-        verdicts = [layout.verdicts_key(key) for key in validated]
-        for start in range(0, len(verdicts), AGGREGATE_BATCH):
-            aggregate_objects(verdicts[start : start + AGGREGATE_BATCH], objects=objects, store=store)
-        seconds["aggregate"] = time.perf_counter() - started
-        started = time.perf_counter()
-        findings = correlate(store, settings.correlate)
-        seconds["correlate"] = time.perf_counter() - started
+        run = run_stages(objects, store, aggregate_batch=AGGREGATE_BATCH)
         counts.update(objects.counts)
         counts.update(store.counts)
+    seconds, records, validated, findings = run.seconds, run.records_valid, run.validated, run.findings
+    counts["raw_objects"] = run.raw_objects
+    counts["lambda_validate"] = run.validate_batches
     hours = len({item.hour for item in store.items.values()})
     # Each hour the correlator closes, it reads every item of the horizon it looks back over (24 h by default):
     # an item is read once for every hour it stays in the horizon (queries bill 4 KB of items per read unit),
@@ -158,9 +124,9 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
     counts["dynamodb_rru"] += math.ceil(math.ceil(evidence_bytes / 4096) * reads_per_item)
     counts["dynamodb_wru"] += hours * 4  # state commit, incident heads, outbox, per hour
     counts["lambda_classify"] = math.ceil(len(validated) / CLASSIFY_BATCH)
-    counts["lambda_aggregate"] = math.ceil(len(verdicts) / AGGREGATE_BATCH)
+    counts["lambda_aggregate"] = math.ceil(len(validated) / AGGREGATE_BATCH)
     counts["lambda_correlate"] = hours
-    counts["sqs_request"] = _sqs(len(keys)) + 2 * _sqs(len(validated))
+    counts["sqs_request"] = _sqs(run.raw_objects) + 2 * _sqs(len(validated))
     counts["sns_publish"] = len(findings)
     gb_seconds = sum(seconds[stage] * memory_mb[stage] / 1024 for stage in seconds)
     lambda_requests = sum(counts[f"lambda_{stage}"] for stage in seconds)
@@ -173,10 +139,10 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
     }
     per_million = {name: round(value / records * 1_000_000, 4) for name, value in cost.items()}
     # The floor reading each object imposes: one GET, its notification, and the poller's share of receives.
-    floor = (len(keys) * PRICES["s3_get"] + _sqs(len(keys)) * PRICES["sqs_request"]) / records * 1_000_000
+    floor = (run.raw_objects * PRICES["s3_get"] + _sqs(run.raw_objects) * PRICES["sqs_request"]) / records * 1_000_000
     return {
         "records": records,
-        "objects": len(keys),
+        "objects": run.raw_objects,
         "requests": dict(sorted(counts.items())),
         "lambda_gb_seconds": round(gb_seconds, 2),
         "stage_seconds": {stage: round(value, 2) for stage, value in seconds.items()},
