@@ -17,9 +17,10 @@ IP = "[IP]"
 SECRET = "[SECRET]"  # nosec B105  # the placeholder written over secrets, not a secret
 NUMBER = "[NUMBER]"
 
-# Parts bounded as RFC 5321 bounds them (64-character local part, 63-character labels): linear time on any text.
+# Parts bounded as RFC 5321 bounds them (64-character local part, 63-character labels, at most 127 of them in a
+# 253-character domain): linear time on any text.
 _EMAIL = re.compile(
-    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}"
+    r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,126}\.[A-Za-z]{2,24}"
 )
 # Known key shapes: OpenAI/Anthropic (sk-, sk-ant-), AWS access key ids, GitHub, Slack, Google API keys, JWTs,
 # PEM blocks, and bearer/basic credentials in pasted headers.
