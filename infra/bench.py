@@ -98,6 +98,7 @@ def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggreg
     listing = objects.raw_listing()
     seconds: dict[str, float] = {}
     validated: list[str] = []
+    unlogged: list[str] = []  # validate's own verdicts for redacted requests
     records = work = 0
     started = time.perf_counter()
     for batch in batches(listing, settings.batch_objects):
@@ -107,13 +108,15 @@ def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggreg
         records += sum(report.valid for report in reports)
         if any(report.valid for report in reports):
             validated.append(layout.validated_key(batch_of(reports)))
+        if any(report.unlogged for report in reports):
+            unlogged.append(layout.unlogged_key(batch_of(reports)))
     seconds["validate"] = time.perf_counter() - started
     started = time.perf_counter()
     for key in validated:
         classify_object(key, objects=objects, settings=settings.classify, labeller=classifier)
     seconds["classify"] = time.perf_counter() - started
     started = time.perf_counter()
-    verdicts = [layout.verdicts_key(key) for key in validated]
+    verdicts = [layout.verdicts_key(key) for key in validated] + unlogged
     for start in range(0, len(verdicts), aggregate_batch):
         aggregate_objects(verdicts[start : start + aggregate_batch], objects=objects, store=store)
     seconds["aggregate"] = time.perf_counter() - started

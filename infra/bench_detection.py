@@ -58,8 +58,8 @@ def canonical_records(folder: Path) -> Iterator[CanonicalRecord]:
         for path in log_files(folder):
             with path.open("rb") as body:
                 run.add_object(body, source_key="raw/" + path.relative_to(folder).as_posix(), last_modified=NOW)
-        for _, valid, _ in run.finish():
-            if valid.count:
+        for _, outputs in run.finish():
+            if (valid := outputs.valid).count:
                 with open(valid.path, "rb") as body:
                     yield from read_models(body, CanonicalRecord)
     finally:

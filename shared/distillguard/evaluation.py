@@ -1,7 +1,8 @@
 """Scores published findings against a simulation's ground truth: what `distillguard evaluate` prints.
 
 An account counts as flagged from the event time of the first finding (create or update) that names it in
-`resources`. Clusters are the ground truth's campaigns (a lone attacker is a cluster of one)."""
+`resources` (coverage findings, which name accounts whose prompts are not logged, flag no one). Clusters are the
+ground truth's campaigns (a lone attacker is a cluster of one)."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
     for finding in findings:
         published += 1
         uids.add(finding.uid)
-        if finding.activity == "close":
+        if finding.activity == "close" or not finding.about_harvesting:
             continue
         for account in finding.members:
             uids_by_account[account].add(finding.uid)

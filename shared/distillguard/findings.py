@@ -46,11 +46,21 @@ class PublishedFinding(BaseModel):
             evidence={artefact.name or "": dict(artefact.data or {}) for artefact in finding.evidences or []},
         )
 
+    @property
+    def about_harvesting(self) -> bool:
+        """Whether the finding names suspected harvesters; a `coverage` finding names accounts whose prompts the
+        logs do not carry (where the product is blind), not attackers."""
+        return self.kind != "coverage"
+
     def headline(self) -> str:
-        signals = ", ".join(self.evidence.get("signals", {})) or "sustained volume"
         counts = self.evidence.get("requests_by_label", {})
+        if self.about_harvesting:
+            signals = ", ".join(self.evidence.get("signals", {})) or "sustained volume"
+            why = f"why: {signals}; {counts.get('suspicious', 0)}/{counts.get('prompts', 0)} recent requests harvesting"
+        else:
+            unlogged = self.evidence.get("unlogged_requests", {}).get("requests", 0)
+            why = f"{unlogged} recent requests logged without a prompt, {counts.get('prompts', 0)} with one"
         return (
-            f"[{self.severity.upper()}] {self.activity} {self.uid} rev {self.revision}: {self.title}; "
-            f"why: {signals}; {counts.get('suspicious', 0)}/{counts.get('prompts', 0)} recent requests harvesting; "
+            f"[{self.severity.upper()}] {self.activity} {self.uid} rev {self.revision}: {self.title}; {why}; "
             f"since {self.first_seen:%Y-%m-%d %H:%M}Z (event time {self.time:%Y-%m-%d %H:%M}Z)"
         )

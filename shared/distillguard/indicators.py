@@ -91,7 +91,7 @@ def _indicators(finding: PublishedFinding, members: list[str]) -> list[tuple[str
 def bundle(findings: Iterable[PublishedFinding]) -> stix2.Bundle:
     """One bundle for every incident in the findings, from each incident's latest revision."""
     objects: list[object] = [PRODUCER]
-    built = incidents(findings)
+    built = incidents(finding for finding in findings if finding.about_harvesting)
     for incident in built:
         finding = incident.latest
         when = finding.time

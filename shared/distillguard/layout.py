@@ -54,6 +54,10 @@ class KeyLayout:
     def quarantine_key(self, batch: SourceBatch) -> str:
         return f"{self.settings.quarantine_prefix}batches/{batch.folder}{batch.batch_id}{JSONL_GZ}"
 
+    def unlogged_key(self, batch: SourceBatch) -> str:
+        """Validate's own verdicts (unlabelled) for the batch's redacted requests: aggregation counts them."""
+        return f"{self.settings.verdicts_prefix}unlogged/{batch.folder}{batch.batch_id}{JSONL_GZ}"
+
     def validate_manifest_key(self, batch: SourceBatch) -> str:
         return f"{self.settings.manifests_prefix}validate/batches/{batch.folder}{batch.batch_id}.json"
 

@@ -13,6 +13,9 @@ LABELS: tuple[Label, ...] = ("cot_harvesting", "agentic_extraction", "ordinary")
 SUSPICIOUS_LABELS: tuple[Label, ...] = ("cot_harvesting", "agentic_extraction")
 
 SourceFormat = Literal["bedrock", "gateway", "litellm"]
+# An account is reported as mostly unlogged (the product is blind there) when at least this share of its readable
+# requests carry no prompt.
+MOSTLY_UNLOGGED_SHARE = 0.5
 
 
 class RequestFacts(BaseModel):
@@ -59,13 +62,30 @@ class CanonicalRecord(RequestFacts):
 
 
 class Verdict(RequestFacts):
-    """The classifier's judgement of one request."""
+    """The classifier's judgement of one request; or, with `label` None, a request whose prompt the log does not
+    carry (redacted by the logger, or empty): never classified, it still reaches the evidence as a request the
+    product cannot see (validate writes these itself, see `unlogged`)."""
 
     template_fingerprint: str
     # How the first user turn opens (formats.opening): names a scaffold whose filled-in lines vary.
     opening_fingerprint: str | None = None
     # Harvesting verdicts only: per fingerprint, a short redacted example (formats.excerpt) for the triage report.
     template_examples: dict[str, str] = Field(default_factory=dict)
-    label: Label
+    label: Label | None
     scores: dict[Label, float]
     model_version: str
+
+    @property
+    def logged(self) -> bool:
+        """Whether the log carried the prompt, so that the request was classified."""
+        return self.label is not None
+
+
+UNLOGGED_MODEL_VERSION = "none: prompt not logged"
+
+
+def unlogged(facts: RequestFacts) -> Verdict:
+    """The verdict-shaped record of a request whose prompt the log does not carry: no label, no scores."""
+    return Verdict(
+        **facts.model_dump(), template_fingerprint="", label=None, scores={}, model_version=UNLOGGED_MODEL_VERSION
+    )

@@ -26,7 +26,7 @@ from distillguard.formats import FormatSettings, OffloadedBodies
 from distillguard.jsonl import JsonlGzWriter, read_models
 from distillguard.layout import KeyLayout, SourceBatch
 from distillguard.records import CanonicalRecord, Verdict
-from distillguard.validation import BatchManifest, ValidationReport, ValidationRun
+from distillguard.validation import BatchManifest, ObjectOutputs, ValidationReport, ValidationRun
 from distillguard.validation.expectations import RecordExpectations
 
 
@@ -57,8 +57,9 @@ PREFETCH_BYTES = 1024 * 1024
 def validate_objects(
     keys: Sequence[str], *, objects: ObjectStore, settings: ValidateSettings, expectations: RecordExpectations
 ) -> dict[str, ValidationReport | Exception]:
-    """Validates a batch of objects in one run and writes one validated object, one quarantine object and one
-    manifest for all of them (a batch of a thousand one-request objects costs three writes, not three thousand).
+    """Validates a batch of objects in one run and writes one validated object, one quarantine object, one object
+    of unlabelled verdicts for the redacted requests (each only when not empty) and one manifest for all of them
+    (a batch of a thousand one-request objects costs a few writes, not thousands).
     Each key maps to its report, or to the error that stopped it: that object alone is left out and retried."""
     layout = KeyLayout(settings)
     outcomes: dict[str, ValidationReport | Exception] = {}
@@ -90,7 +91,7 @@ def validate_objects(
                 outcomes[key] = error
         finished = list(run.finish())
         reports = []
-        for report, _, _ in finished:
+        for report, _ in finished:
             if report.adds_up:
                 reports.append(report)
             else:
@@ -133,7 +134,7 @@ def _open(key: str, objects: ObjectStore) -> S3Object | Exception:
 
 
 def _write_batch(
-    finished: Sequence[tuple[ValidationReport, JsonlGzWriter, JsonlGzWriter]],
+    finished: Sequence[tuple[ValidationReport, ObjectOutputs]],
     kept: set[str],
     reports: list[ValidationReport],
     *,
@@ -144,11 +145,13 @@ def _write_batch(
     the manifest that vouches for them."""
     batch = SourceBatch.of({report.source_key: report.source_version for report in reports})
     manifest = BatchManifest(batch_id=batch.batch_id, objects=reports)
-    kept_outputs = [(valid, quarantined) for report, valid, quarantined in finished if report.source_key in kept]
+    kept_outputs = [outputs for report, outputs in finished if report.source_key in kept]
     for attribute, key, parts in (
-        ("validated_key", layout.validated_key(batch), [valid for valid, _ in kept_outputs if valid.count]),
-        ("quarantine_key", layout.quarantine_key(batch), [bad for _, bad in kept_outputs if bad.count]),
+        ("validated_key", layout.validated_key(batch), [outputs.valid for outputs in kept_outputs]),
+        ("quarantine_key", layout.quarantine_key(batch), [outputs.quarantined for outputs in kept_outputs]),
+        ("unlogged_key", layout.unlogged_key(batch), [outputs.unlogged for outputs in kept_outputs]),
     ):
+        parts = [written for written in parts if written.count]
         if not parts:
             continue
         with tempfile.NamedTemporaryFile(dir=SCRATCH, suffix=".jsonl.gz") as joined:
@@ -191,6 +194,7 @@ def aggregate_objects(keys: Sequence[str], *, objects: ObjectStore, store: Evide
     for key in keys:
         report = record_evidence({key: verdicts(key)}, store, verdicts)
         total.prompts += report.prompts
+        total.unlogged += report.unlogged
         total.suspicious += report.suspicious
         total.evidence_items += report.evidence_items
         total.already_counted += report.already_counted

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
 from distillguard.cli import main
+from distillguard.correlation.detect import DetectionRules
 from distillguard.evaluation import Truth, evaluate
 from distillguard.findings import PublishedFinding
 from distillguard.local.emulator import Endpoint
@@ -20,10 +22,29 @@ from distillguard.simulate import GroundTruth, simulate
 pytestmark = pytest.mark.integration
 
 
+# A team whose LiteLLM proxy has message logging turned off: its requests carry no prompt.
+BLIND_TEAM = "team-initech-ml"
+BLIND_REQUESTS = 30
+REDACTED = Path(__file__).parents[1] / "events" / "formats" / "litellm_redacted.json"
+
+
+def add_redacted_litellm_objects(folder: Path, start: datetime) -> None:
+    """One object per request, as LiteLLM's S3 logger writes them, from the documented redacted payload."""
+    payload = json.loads(REDACTED.read_text())
+    for index in range(BLIND_REQUESTS):
+        at = start + timedelta(hours=1 + index // 3, minutes=7 * (index % 3))
+        record = payload | {"id": f"chatcmpl-redacted-{index:03d}", "startTime": at.timestamp()}
+        path = folder / "litellm" / f"{at:%Y-%m-%d}" / f"{at:%H-%M-%S}_redacted-{index:03d}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(record, indent=4))
+
+
 @pytest.fixture(scope="module")
 def traffic(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GroundTruth]:
     folder = tmp_path_factory.mktemp("traffic")
-    return folder, simulate(folder, seed=5, scale="tiny")
+    truth = simulate(folder, seed=5, scale="tiny")
+    add_redacted_litellm_objects(folder, datetime.fromisoformat(truth.start))
+    return folder, truth
 
 
 def test_replay_finds_the_campaigns_names_attackers_only_and_accounts_for_every_record(
@@ -38,7 +59,9 @@ def test_replay_finds_the_campaigns_names_attackers_only_and_accounts_for_every_
     # Then nothing is lost: every line is valid, quarantined, redacted or skipped; nothing dead-lettered
     summary = json.loads(summary_out.read_text())
     assert code == 0
-    assert summary["records_total"] == truth.n_records + truth.n_broken
+    assert summary["records_total"] == truth.n_records + truth.n_broken + BLIND_REQUESTS
+    assert summary["records_redacted"] == BLIND_REQUESTS
+    assert summary["mostly_redacted_accounts"] == {BLIND_TEAM: 1.0}
     assert summary["records_total"] == (
         summary["records_valid"]
         + summary["records_quarantined"]
@@ -53,8 +76,15 @@ def test_replay_finds_the_campaigns_names_attackers_only_and_accounts_for_every_
     for line in lines:
         assert DetectionFinding.model_validate_json(line).class_uid == 2004
     findings = [PublishedFinding.from_message(line) for line in lines]
-    flagged = {m for f in findings for m in f.members}
+    flagged = {m for f in findings if f.about_harvesting for m in f.members}
     assert flagged <= truth.attackers, f"benign accounts flagged: {flagged - truth.attackers}"
+    # And the team whose prompts are not logged is named in one coverage finding, where the product is blind
+    blind = [f for f in findings if not f.about_harvesting]
+    assert {f.uid for f in blind} == {blind[0].uid} and blind[0].members == [BLIND_TEAM]
+    assert blind[0].activity == "create" and blind[0].severity == "Low"
+    assert (
+        DetectionRules().coverage_min_unlogged <= blind[0].evidence["unlogged_requests"]["requests"] <= BLIND_REQUESTS
+    )
     scored = evaluate(Truth.model_validate_json(truth.model_dump_json()), findings)
     by_population = {score.population: score for score in scored.clusters}
     assert by_population["hydra_cot"].detected and by_population["agentic_swarm"].detected

@@ -15,7 +15,7 @@ from distillguard.correlation.detect import DetectionRules
 from distillguard.correlation.incidents import NotificationRules
 from distillguard.correlation.service import Correlator
 from distillguard.findings import PublishedFinding
-from distillguard.records import Label, Verdict
+from distillguard.records import Label, RequestFacts, Verdict, unlogged
 
 START = datetime(2026, 2, 3, 0, tzinfo=UTC)
 
@@ -53,6 +53,21 @@ def verdict(
     )
 
 
+def unlogged_verdict(account: str, at: datetime, *, ip: str = "203.0.113.50", line: int = 1) -> Verdict:
+    """A request whose prompt the log does not carry, as validate passes it on (no label, no scores)."""
+    return unlogged(
+        RequestFacts(
+            request_id=f"{account}-unlogged-{at.timestamp():.0f}-{line}",
+            timestamp=at,
+            customer_account=account,
+            source_ip=ip,
+            source_format="litellm",
+            source_key="raw/a.jsonl",
+            line_number=line + 1,
+        )
+    )
+
+
 @dataclass
 class Traffic:
     verdicts: list[Verdict] = field(default_factory=list)
@@ -79,6 +94,14 @@ class Traffic:
                         )
                     )
         return accounts
+
+    def logging_off(self, account: str, hours: int = 12, per_hour: int = 4) -> str:
+        """A team whose gateway logs no prompts (message logging turned off): every request is unlogged."""
+        for hour in range(hours):
+            for shot in range(per_hour):
+                at = START + timedelta(hours=hour, minutes=self.rng.randrange(60))
+                self.add(unlogged_verdict(account, at, line=shot))
+        return account
 
     def ordinary_users(self, users: int, hours: int = 12, prefix: str = "user") -> list[str]:
         accounts = [f"{prefix}-{i:03d}" for i in range(users)]

@@ -247,7 +247,7 @@ def test_each_stage_reads_its_input_prefix_and_writes_only_its_outputs() -> None
 
     assert paths("ValidateFunction") == {
         "s3:GetObject": {"${RawLogPrefix}*"},
-        "s3:PutObject": {"validated/*", "quarantine/*", "manifests/validate/*"},
+        "s3:PutObject": {"validated/*", "quarantine/*", "verdicts/unlogged/*", "manifests/validate/*"},
     }
     assert paths("ClassifyFunction") == {
         "s3:GetObject": {"validated/*"},

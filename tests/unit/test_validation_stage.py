@@ -14,7 +14,7 @@ import pytest
 
 from distillguard.formats import FormatSettings, OffloadedBodies
 from distillguard.jsonl import read_models
-from distillguard.records import CanonicalRecord
+from distillguard.records import CanonicalRecord, Verdict
 from distillguard.validation import QuarantinedRecord, ValidationRun, mostly_redacted_accounts
 from distillguard.validation.expectations import RecordExpectations
 
@@ -48,12 +48,17 @@ def run_over(expectations: RecordExpectations, objects: dict[str, bytes], batch_
     for key, body in objects.items():
         run.add_object(io.BytesIO(body), source_key=key, last_modified=datetime(2026, 11, 27, tzinfo=UTC))
     results = {}
-    for report, valid_out, quarantine_out in run.finish():
-        with valid_out.path.open("rb") as valid, quarantine_out.path.open("rb") as quarantined:
+    for report, (valid_out, quarantine_out, unlogged_out) in run.finish():
+        with (
+            valid_out.path.open("rb") as valid,
+            quarantine_out.path.open("rb") as quarantined,
+            unlogged_out.path.open("rb") as unlogged,
+        ):
             results[report.source_key] = (
                 report,
                 list(read_models(valid, CanonicalRecord)),
                 list(read_models(quarantined, QuarantinedRecord)),
+                list(read_models(unlogged, Verdict)),
             )
     run.close()
     return results
@@ -74,7 +79,7 @@ def test_hostile_lines_are_quarantined_with_reasons_and_nothing_is_lost(expectat
     ]
     body = gzip.compress(b"\n".join(lines))
     # When it is validated
-    report, valid, quarantined = run_over(expectations, {KEY: body})[KEY]
+    report, valid, quarantined, _ = run_over(expectations, {KEY: body})[KEY]
     # Then every non-blank line is accounted for, once
     assert (report.records_in, report.valid, report.quarantined) == (8, 3, 5)
     assert report.adds_up
@@ -92,7 +97,7 @@ def test_hostile_lines_are_quarantined_with_reasons_and_nothing_is_lost(expectat
 
 def test_replayed_old_logs_are_judged_against_their_partition_not_today(expectations: RecordExpectations) -> None:
     # Given February logs validated in November
-    report, valid, _ = run_over(expectations, {KEY: b"\n".join(gateway_line(f"r{i}") for i in range(5))})[KEY]
+    report, valid, *_ = run_over(expectations, {KEY: b"\n".join(gateway_line(f"r{i}") for i in range(5))})[KEY]
     # Then they are valid
     assert report.valid == 5 and report.quarantined == 0
 
@@ -130,7 +135,7 @@ def test_redacted_prompts_are_counted_per_account_and_never_classified(expectati
 
     # When the objects are validated
     results = run_over(expectations, objects)
-    reports = [report for report, _, _ in results.values()]
+    reports = [report for report, *_ in results.values()]
 
     # Then redacted lines are neither valid nor quarantined, every count adds up, and the manifest names the account
     assert sum(report.redacted for report in reports) == 3
@@ -142,6 +147,14 @@ def test_redacted_prompts_are_counted_per_account_and_never_classified(expectati
     assert redacted.redacted_reasons == {"prompt_redacted": 1}
     # And the team is reported as mostly redacted: three of its four records carry no prompt
     assert mostly_redacted_accounts(reports) == {"team-initech-ml": 0.75}
+    # And each redacted request goes on to the evidence as an unlabelled verdict: who, when, from which line
+    unlogged = [verdict for *_, verdicts in results.values() for verdict in verdicts]
+    assert sorted(verdict.request_id for verdict in unlogged) == ["red-0", "red-1", "red-2"]
+    assert {(verdict.customer_account, verdict.label, verdict.source_format) for verdict in unlogged} == {
+        ("team-initech-ml", None, "litellm")
+    }
+    assert all(verdict.scores == {} and verdict.timestamp.tzinfo is not None for verdict in unlogged)
+    assert [report.unlogged for report in reports] == [report.redacted for report in reports]
 
 
 def test_audit_logs_and_no_prompt_calls_are_skipped_not_quarantined(expectations: RecordExpectations) -> None:
@@ -152,7 +165,7 @@ def test_audit_logs_and_no_prompt_calls_are_skipped_not_quarantined(expectations
     }
 
     # When they are validated
-    reports = [report for report, _, _ in run_over(expectations, objects).values()]
+    reports = [report for report, *_ in run_over(expectations, objects).values()]
 
     # Then each line is counted as skipped with its reason, and nothing is quarantined
     assert [report.skipped_reasons for report in reports] == [
@@ -172,7 +185,7 @@ def test_bedrocks_own_objects_are_skipped_whole(expectations: RecordExpectations
     }
 
     # When they are validated
-    reports = [report for report, _, _ in run_over(expectations, objects).values()]
+    reports = [report for report, *_ in run_over(expectations, objects).values()]
 
     # Then neither is read as logs: no record, no quarantine, the reason in the manifest
     assert [report.skipped_object for report in reports] == ["bedrock_permission_check", "bedrock_offloaded_body"]
@@ -208,7 +221,7 @@ def test_an_offloaded_bedrock_body_is_fetched_and_a_missing_one_quarantined(expe
         bodies=OffloadedBodies(store, prefix="raw/", max_bytes=1 << 20),
     )
     run.add_object(io.BytesIO(gzip.compress(f"{first}\n{second}\n".encode())), source_key=key, last_modified=HOUR)
-    ((report, valid_out, quarantine_out),) = list(run.finish())
+    ((report, (valid_out, quarantine_out, _)),) = list(run.finish())
     with valid_out.path.open("rb") as valid, quarantine_out.path.open("rb") as quarantined:
         records, rejected = list(read_models(valid, CanonicalRecord)), list(read_models(quarantined, QuarantinedRecord))
     run.close()
@@ -226,7 +239,7 @@ HOSTILE_PROMPTS = ("a-" * 75_000, "0123456789abcdef" * 9_000, "[" * 20_000 + "]"
 def timed_validation(expectations: RecordExpectations, texts: list[str]) -> float:
     body = b"\n".join(gateway_line(f"r{i}", text=text) for i, text in enumerate(texts))
     started = time.perf_counter()
-    report, valid, _ = run_over(expectations, {KEY: body})[KEY]
+    report, valid, *_ = run_over(expectations, {KEY: body})[KEY]
     elapsed = time.perf_counter() - started
     assert report.adds_up and len(valid) == len(texts)
     return elapsed
@@ -253,7 +266,7 @@ def test_a_prompt_padded_past_the_size_limit_is_cut_not_quarantined(expectations
     text = "Reason step by step and box the answer.\n" + "pad " * 40_000 + "\nWhat is 17 * 23?"
 
     # When it is validated
-    report, valid, _ = run_over(expectations, {KEY: gateway_line("padded", text=text)})[KEY]
+    report, valid, *_ = run_over(expectations, {KEY: gateway_line("padded", text=text)})[KEY]
 
     # Then it is a valid record within the limit, keeping the instruction and the question
     assert (report.valid, report.quarantined) == (1, 0)
@@ -292,6 +305,6 @@ def test_offloaded_bodies_are_read_from_the_log_bucket_within_bounds(expectation
             FormatSettings(), expectations, timedelta(hours=1), 1000, bodies=OffloadedBodies(store, "raw/", 1 << 20)
         )
         run.add_object(io.BytesIO(line.encode()), source_key=f"{hour}/20261127T0921Z_5c2f.json.gz", last_modified=HOUR)
-        ((report, _, _),) = list(run.finish())
+        ((report, _),) = list(run.finish())
         run.close()
         assert (report.valid, report.quarantined) == (1, 0)

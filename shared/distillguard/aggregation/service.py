@@ -33,6 +33,7 @@ class EvidenceWriter(Protocol):
 
 class AggregationReport(BaseModel):
     prompts: int = 0
+    unlogged: int = 0
     suspicious: int = 0
     evidence_items: int = 0
     already_counted: int = 0
@@ -118,12 +119,14 @@ class _Tally:
     """Counts verdicts as they stream past, so an object is read once and never held in memory whole."""
 
     prompts: int = 0
+    unlogged: int = 0
     suspicious: int = 0
     latest: datetime | None = None
 
     def count(self, verdicts: Iterable[Verdict]) -> Iterator[Verdict]:
         for verdict in verdicts:
-            self.prompts += 1
+            self.prompts += verdict.logged
+            self.unlogged += not verdict.logged
             self.suspicious += verdict.label in SUSPICIOUS_LABELS
             self.latest = verdict.timestamp if self.latest is None else max(self.latest, verdict.timestamp)
             yield verdict
@@ -150,7 +153,7 @@ def record_evidence(
     report = AggregationReport()
     try:
         items = {key: hour_evidence(tally.count(group), key) for key, group in verdicts_by_object.items()}
-        report.prompts, report.suspicious = tally.prompts, tally.suspicious
+        report.prompts, report.unlogged, report.suspicious = tally.prompts, tally.unlogged, tally.suspicious
         if tally.latest is None:
             return report
         cells = sorted({cell_of(item) for group in items.values() for item in group})

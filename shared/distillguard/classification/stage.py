@@ -83,12 +83,12 @@ def classify_stream(
     batch_size: int,
     out: JsonlGzWriter,
 ) -> ClassificationReport:
-    by_source: dict[str, Counter[Label]] = {}
+    by_source: dict[str, Counter[Label | None]] = {}  # every verdict here has a label
     for batch in batched(records, batch_size):
         for verdict in verdicts_for(batch, labeller, batch_size):
             by_source.setdefault(verdict.source_key, Counter())[verdict.label] += 1
             out.write(verdict)
-    by_label: Counter[Label] = sum(by_source.values(), Counter())
+    by_label: Counter[Label | None] = sum(by_source.values(), Counter())
     return ClassificationReport(
         source_key=source_key,
         prompts=out.count,

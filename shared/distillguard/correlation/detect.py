@@ -17,6 +17,9 @@ Why this shape (see the README's "How clusters are found"):
   (many distinct synthetic toolsets where a real app reuses a few), and a pivot to a newly released model.
 - Lone accounts (a bulk harvester, a model hopper) are groups of one with their own, stricter thresholds:
   sustained volume over many hours, or both harvesting categories at once.
+- Coverage is not an attack: the accounts whose requests mostly carry no prompt (message logging off or
+  redacted) form one `coverage` detection, so that an operator knows where the product is blind; an attack's
+  members that are partly unlogged say so in their own evidence.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from distillguard.correlation.profile import MINUTES_PER_HOUR, AccountProfile, ActivityTimeline, activity_timeline
-from distillguard.records import SUSPICIOUS_LABELS, Label
+from distillguard.records import MOSTLY_UNLOGGED_SHARE, SUSPICIOUS_LABELS, Label
 from distillguard.suppression.model import NONE, ActiveSuppressions
 
 # Timing links: 5-minute buckets of one template or network.
@@ -55,7 +58,10 @@ LONE_SKELETON_SHARE = 0.05  # ...and per harvesting request
 MIXED_SHARE = 0.25
 MAX_SCAFFOLDS = 16  # shared templates an incident keeps, most shared first
 Signal = Literal["shared_templates", "shared_networks", "synchronised_bursts", "toolset_churn", "model_pivot"]
-DetectionKind = Literal["cluster", "account"]
+DetectionKind = Literal["cluster", "account", "coverage"]
+# What a detection is about: a harvesting category, or (coverage) requests whose prompt the logs do not carry.
+Category = Label | Literal["prompts_not_logged"]
+MAX_UNLOGGED_MEMBERS = 50  # members whose unlogged requests a detection names, most first
 
 
 class DetectionRules(BaseModel):
@@ -82,6 +88,8 @@ class DetectionRules(BaseModel):
     mixed_min_category_share: float = 0.25
     new_model_after_hours: int = 6
     new_model_recent_hours: int = 72
+    coverage_min_unlogged: int = 20  # unlogged requests over the horizon before an account is reported as blind
+    coverage_min_share: float = MOSTLY_UNLOGGED_SHARE
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,7 @@ class Detection:
 
     kind: DetectionKind
     members: frozenset[str]
-    category: Label
+    category: Category
     signals: dict[Signal, float]
     suspicious: int
     prompts: int
@@ -104,6 +112,8 @@ class Detection:
     first_seen: datetime
     last_seen: datetime
     member_evidence: dict[str, str] = field(default_factory=dict, compare=False)
+    unlogged: dict[str, int] = field(default_factory=dict, compare=False)  # members' unlogged requests, top-k
+    unlogged_requests: int = 0  # all members' requests whose prompt the log does not carry
     timeline: ActivityTimeline = field(default_factory=ActivityTimeline, compare=False)
     examples: dict[str, str] = field(default_factory=dict, compare=False)  # redacted example per template
 
@@ -382,6 +392,8 @@ def _detection(
         first_seen=min(seen),
         last_seen=max(last),
         member_evidence=member_evidence,
+        unlogged=unlogged_members(members),
+        unlogged_requests=sum(profile.unlogged for profile in members),
         timeline=activity_timeline(members),
         examples={fp: ex for fp in templates for p in members if (ex := p.examples.get(fp))},
     )
@@ -479,3 +491,56 @@ def detect(
             signals = _group_signals([profile], pure_templates, fresh_models, suppressed.networks)
             detections.append(_detection("account", [profile], signals, fresh_models, {profile.account: reason}))
     return detections
+
+
+def unlogged_members(members: Iterable[AccountProfile]) -> dict[str, int]:
+    """The members with requests whose prompt the log does not carry, most first (bounded)."""
+    counts = sorted((-profile.unlogged, profile.account) for profile in members if profile.unlogged)
+    return {account: -count for count, account in counts[:MAX_UNLOGGED_MEMBERS]}
+
+
+def coverage(
+    all_profiles: Mapping[str, AccountProfile], rules: DetectionRules, suppressed: ActiveSuppressions = NONE
+) -> Detection | None:
+    """The accounts the product is blind to over this horizon: at least `coverage_min_unlogged` requests, and
+    `coverage_min_share` of all their requests, carry no prompt. One detection for all of them (one incident,
+    updated as the set changes, rather than a finding per account); a suppressed account is left out."""
+    blind = [
+        profile
+        for _, profile in sorted(all_profiles.items())
+        if profile.unlogged >= rules.coverage_min_unlogged
+        and profile.unlogged_share >= rules.coverage_min_share
+        and profile.account not in suppressed.accounts
+    ]
+    if not blind:
+        return None
+    hours = sorted({hour for profile in blind for hour in profile.unlogged_hours})
+    by_label: Counter[str] = Counter()
+    for profile in blind:
+        by_label.update(profile.by_label)
+    return Detection(
+        kind="coverage",
+        members=frozenset(profile.account for profile in blind),
+        category="prompts_not_logged",
+        signals={},
+        scaffolds=frozenset(),
+        suspicious=sum(profile.suspicious for profile in blind),
+        prompts=sum(profile.prompts for profile in blind),
+        by_label=dict(by_label),
+        templates={},
+        networks={},
+        user_agents={},
+        models={},
+        new_models=(),
+        first_seen=hours[0],
+        last_seen=hours[-1] + timedelta(hours=1),
+        member_evidence={
+            profile.account: (
+                f"{profile.unlogged}/{profile.unlogged + profile.prompts} requests logged without a prompt "
+                f"({profile.unlogged_share:.0%})"
+            )
+            for profile in blind
+        },
+        unlogged=unlogged_members(blind),
+        unlogged_requests=sum(profile.unlogged for profile in blind),
+    )

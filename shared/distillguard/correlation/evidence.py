@@ -61,7 +61,8 @@ class HourEvidence(BaseModel):
     sources: dict[str, str] = Field(
         default_factory=dict, description="raw log objects counted: key digest -> version digest"
     )
-    prompts: int = 0
+    prompts: int = Field(default=0, description="requests classified")
+    unlogged: int = Field(default=0, description="requests whose prompt the log does not carry: never classified")
     by_label: dict[Label, int] = Field(default_factory=lambda: dict.fromkeys(LABELS, 0))
     # Summed classifier probabilities: calibrated scores add up to an expected number of harvesting prompts.
     score_sums: dict[Label, float] = Field(default_factory=lambda: dict.fromkeys(LABELS, 0.0))
@@ -101,6 +102,9 @@ class _Builder:
     def add(self, verdict: Verdict) -> None:
         evidence = self.evidence
         evidence.sources[source_digest(verdict.source_key)] = version_digest(verdict.source_version)
+        if verdict.label is None:
+            evidence.unlogged += 1
+            return
         evidence.prompts += 1
         evidence.by_label[verdict.label] += 1
         for label in LABELS:

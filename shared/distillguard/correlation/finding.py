@@ -1,10 +1,11 @@
 """Incidents as OCSF 1.x Detection Findings (class_uid 2004), built with py-ocsf-models.
 
-A finding names every member account in `resources` (up to `MAX_LISTED_MEMBERS`, which keeps the message under
-SNS's 256 KB; `unmapped.distillguard.members_total` gives the full count). It carries no prompt text and no API
-key: templates appear as fingerprints with a short redacted example of their masked skeleton, networks as /24 or
-/64 prefixes. Subscribers de-duplicate on
-`finding_info.uid` + `unmapped.distillguard.revision`."""
+A finding names every member account in `resources` (up to `MAX_LISTED_MEMBERS`, fewer if that is what keeps
+the message under SNS's 256 KB; `unmapped.distillguard.members_total` gives the full count). It carries no prompt
+text and no API key: templates appear as fingerprints with a short redacted example of their masked skeleton,
+networks as /24 or /64 prefixes. Subscribers de-duplicate on `finding_info.uid` + `unmapped.distillguard.revision`.
+A `coverage` finding names the accounts whose prompts the logs do not carry (where detection is blind), at Low
+severity and with no attack technique."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from distillguard.correlation.incidents import Activity, Incident
 OCSF_VERSION = "1.5.0"
 ANALYTIC_UID = "distillguard.campaign-correlation/v1"
 MAX_LISTED_MEMBERS = 1500
+MAX_MESSAGE_BYTES = 240 * 1024  # SNS takes 256 KiB, message attributes included
 ACTIVITY = {"create": ActivityID.Create, "update": ActivityID.Update, "close": ActivityID.Close}
 TYPE = {
     "create": DetectionFindingTypeID.Create,
@@ -62,6 +64,8 @@ def _ms(moment: datetime) -> int:
 
 
 def title(incident: Incident) -> str:
+    if incident.kind == "coverage":
+        return f"Prompts not logged for {len(incident.members)} account(s): detection is blind there"
     what = TITLES[incident.category]
     if incident.kind == "cluster":
         return f"{what} campaign across {len(incident.members)} accounts"
@@ -94,13 +98,52 @@ def _evidences(incident: Incident) -> list[EvidenceArtifacts]:
         artefacts.append(
             EvidenceArtifacts(name="models", data={"requests": evidence.models, "newly_released": evidence.new_models})
         )
+    if evidence.unlogged:
+        artefacts.append(
+            EvidenceArtifacts(
+                name="unlogged_requests",
+                data={"requests": evidence.unlogged, "by_member": dict(evidence.unlogged_members)},
+            )
+        )
     if evidence.timeline.start is not None:
         artefacts.append(EvidenceArtifacts(name="timeline", data=evidence.timeline.model_dump(mode="json")))
     return artefacts
 
 
+def _description(incident: Incident, signals: str) -> str:
+    evidence = incident.evidence
+    if incident.kind == "coverage":
+        return (
+            f"{len(incident.members)} account(s) whose recent requests mostly carry no prompt (message logging off "
+            f"or redacted): {evidence.unlogged} of {evidence.unlogged + evidence.prompts} requests could not be "
+            "classified. Turn prompt logging on for them, or accept that harvesting there goes unseen."
+        )
+    return (
+        f"{len(incident.members)} account(s); {evidence.suspicious} of {evidence.prompts} recent requests "
+        f"classified {incident.category}; signals: {signals}."
+    )
+
+
+def _resource_data(incident: Incident, account: str) -> dict[str, object]:
+    data: dict[str, object] = {"reason": incident.member_reasons.get(account, "")}
+    if unlogged := incident.evidence.unlogged_members.get(account):
+        data["unlogged_requests"] = unlogged
+    return data
+
+
 def detection_finding(incident: Incident, activity: Activity, model_version: str = "") -> DetectionFinding:
-    listed = sorted(incident.members)[:MAX_LISTED_MEMBERS]
+    """The incident as a finding that fits in one SNS message: members are listed up to `MAX_LISTED_MEMBERS`,
+    fewer when long account ids (role ARNs) would pass `MAX_MESSAGE_BYTES`."""
+    limit = MAX_LISTED_MEMBERS
+    while True:
+        finding = _finding(incident, activity, model_version, sorted(incident.members)[:limit])
+        if limit == 0 or len(finding_json(finding).encode()) <= MAX_MESSAGE_BYTES:
+            return finding
+        limit //= 2
+
+
+def _finding(incident: Incident, activity: Activity, model_version: str, listed: list[str]) -> DetectionFinding:
+    coverage = incident.kind == "coverage"
     signals = ", ".join(incident.evidence.signals) or "volume"
     return DetectionFinding(
         metadata=Metadata(
@@ -123,14 +166,11 @@ def detection_finding(incident: Incident, activity: Activity, model_version: str
         start_time=_ms(incident.first_seen),
         end_time=_ms(incident.last_seen),
         count=incident.evidence.suspicious,
-        message=f"{title(incident)}: {signals}",
+        message=title(incident) if coverage else f"{title(incident)}: {signals}",
         finding_info=FindingInformation(
             uid=incident.uid,
             title=title(incident),
-            desc=(
-                f"{len(incident.members)} account(s); {incident.evidence.suspicious} of "
-                f"{incident.evidence.prompts} recent requests classified {incident.category}; signals: {signals}."
-            ),
+            desc=_description(incident, signals),
             analytic=Analytic(
                 name="DistillGuard campaign correlation",
                 uid=ANALYTIC_UID,
@@ -145,14 +185,14 @@ def detection_finding(incident: Incident, activity: Activity, model_version: str
             first_seen_time_dt=incident.first_seen,
             last_seen_time=_ms(incident.last_seen),
             last_seen_time_dt=incident.last_seen,
-            attacks=ATLAS,
+            attacks=None if coverage else ATLAS,
         ),
         resources=[
             ResourceDetails(
                 uid=account,
                 name=account,
                 type="customer_account",
-                data={"reason": incident.member_reasons.get(account, "")},
+                data=_resource_data(incident, account),
             )
             for account in listed
         ],

@@ -3,7 +3,8 @@
 Each closed hour's detections are matched to the open incidents by shared members. A detection that meets no
 incident opens one; one that meets several merges them: the oldest survives, the others close as merged into
 it. An incident is (re)notified when it opens, when its members grow past a step, when its severity rises,
-after `renotify_hours` of event time with changes, and when it closes."""
+after `renotify_hours` of event time with changes, and when it closes. Coverage incidents (the accounts the
+product is blind to) are matched only with coverage incidents, and harvesting ones only with harvesting ones."""
 
 from __future__ import annotations
 
@@ -15,14 +16,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from distillguard.correlation.detect import Detection, DetectionKind, Signal
+from distillguard.correlation.detect import MAX_UNLOGGED_MEMBERS, Category, Detection, DetectionKind, Signal
 from distillguard.correlation.profile import ActivityTimeline, combined_timelines
-from distillguard.records import Label
 
 Activity = Literal["create", "update", "close"]
 Status = Literal["open", "closed"]
 MEMBER_GROWTH_STEP = 1.2
 MEMBER_GROWTH_MIN = 3
+SEVERITY_LOW = 2  # OCSF severity ids
+SEVERITY_MEDIUM = 3
 
 
 class NotificationRules(BaseModel):
@@ -47,6 +49,8 @@ class IncidentEvidence(BaseModel):
     scaffolds: list[str] = Field(default_factory=list, description="harvesting templates the members share")
     timeline: ActivityTimeline = Field(default_factory=ActivityTimeline, description="for the triage report")
     examples: dict[str, str] = Field(default_factory=dict, description="redacted example per template")
+    unlogged: int = Field(default=0, description="the members' requests whose prompt the logs do not carry")
+    unlogged_members: dict[str, int] = Field(default_factory=dict, description="unlogged requests per member, top-k")
 
 
 class Publication(BaseModel):
@@ -59,7 +63,7 @@ class Publication(BaseModel):
 class Incident(BaseModel):
     uid: str
     kind: DetectionKind
-    category: Label
+    category: Category
     status: Status = "open"
     merged_into: str | None = None
     created_at: datetime = Field(description="event time of the hour that first flagged it")
@@ -67,7 +71,7 @@ class Incident(BaseModel):
     first_seen: datetime
     last_seen: datetime
     revision: int = 1
-    severity_id: int = 3
+    severity_id: int = SEVERITY_MEDIUM
     confidence: int = 50
     members: set[str] = Field(default_factory=set)
     member_reasons: dict[str, str] = Field(default_factory=dict, description="why each member was included")
@@ -90,7 +94,9 @@ def incident_uid(detection: Detection, hour: datetime) -> str:
 
 def severity_id(incident: Incident) -> int:
     """OCSF severity: Medium for a lone account or a small group, High from 10 members or three signals,
-    Critical from 50 members."""
+    Critical from 50 members; Low for coverage (a gap to close, not an attack)."""
+    if incident.kind == "coverage":
+        return SEVERITY_LOW
     members, signals = len(incident.members), len(incident.evidence.signals)
     if members >= 50:
         return 5
@@ -99,7 +105,12 @@ def severity_id(incident: Incident) -> int:
     return 3
 
 
+COVERAGE_CONFIDENCE = 95  # the logs themselves say the prompt is missing
+
+
 def confidence(incident: Incident) -> int:
+    if incident.kind == "coverage":
+        return COVERAGE_CONFIDENCE
     evidence = incident.evidence
     share = evidence.suspicious / evidence.prompts if evidence.prompts else 0.0
     base = 35 + 15 * len(evidence.signals) + 20 * share + min(10, len(incident.members))
@@ -120,6 +131,8 @@ def _evidence(detection: Detection) -> IncidentEvidence:
         scaffolds=sorted(detection.scaffolds),
         timeline=detection.timeline,
         examples={fp: detection.examples[fp] for fp in detection.templates if fp in detection.examples},
+        unlogged=detection.unlogged_requests,
+        unlogged_members=detection.unlogged,
     )
 
 
@@ -142,6 +155,10 @@ def _combined(first: IncidentEvidence, second: IncidentEvidence) -> IncidentEvid
         scaffolds=sorted(set(first.scaffolds) | set(second.scaffolds)),
         timeline=combined_timelines(first.timeline, second.timeline),
         examples={**second.examples, **first.examples},
+        unlogged=first.unlogged + second.unlogged,
+        unlogged_members=dict(
+            Counter(_sum(first.unlogged_members, second.unlogged_members)).most_common(MAX_UNLOGGED_MEMBERS)
+        ),
     )
 
 
@@ -151,7 +168,7 @@ def _absorb(incident: Incident, detection: Detection, hour_end: datetime) -> Non
     for account, reason in detection.member_evidence.items():
         incident.member_reasons.setdefault(account, reason[:MAX_REASON_CHARS])
     fresh = _evidence(detection)
-    same_hour = incident.updated_at == hour_end and incident.revision > 0 and incident.evidence.prompts
+    same_hour = incident.updated_at == hour_end and bool(incident.evidence.prompts)
     incident.evidence = _combined(incident.evidence, fresh) if same_hour else fresh
     incident.first_seen = min(incident.first_seen, detection.first_seen)
     incident.last_seen = max(incident.last_seen, detection.last_seen)
@@ -200,12 +217,17 @@ def reconcile(
 ) -> tuple[list[Incident], list[Notification]]:
     """Applies one hour's detections; returns the incidents that changed and the notifications to send."""
     incidents = {uid: incident.model_copy(deep=True) for uid, incident in open_incidents.items()}
-    owner: dict[str, str] = {account: uid for uid, incident in incidents.items() for account in incident.members}
+    owner: dict[tuple[bool, str], str] = {
+        (incident.kind == "coverage", account): uid
+        for uid, incident in incidents.items()
+        for account in incident.members
+    }
     changed: set[str] = set()
     before = {uid: _fingerprint(incident) for uid, incident in incidents.items()}
     for detection in sorted(detections, key=lambda d: (min(d.members), d.kind)):
+        track = detection.kind == "coverage"
         touched = sorted(
-            {owner[account] for account in detection.members if account in owner},
+            {owner[(track, account)] for account in detection.members if (track, account) in owner},
             key=lambda uid: (incidents[uid].created_at, uid),
         )
         if not touched:
@@ -221,6 +243,7 @@ def reconcile(
                 first_seen=detection.first_seen,
                 last_seen=detection.last_seen,
                 revision=0,
+                severity_id=SEVERITY_LOW if detection.kind == "coverage" else SEVERITY_MEDIUM,
             )
         else:
             incident = incidents[touched[0]]
@@ -237,7 +260,7 @@ def reconcile(
         incident.confidence = confidence(incident)
         changed.add(incident.uid)
         for account in incident.members:
-            owner[account] = incident.uid
+            owner[(track, account)] = incident.uid
     for uid, incident in incidents.items():
         idle = hour_end - incident.updated_at >= timedelta(hours=rules.idle_close_hours)
         if incident.status == "open" and uid not in changed and idle:

@@ -36,6 +36,8 @@ def set_bits(bits: int) -> list[int]:
 class AccountProfile:
     account: str
     prompts: int = 0
+    unlogged: int = 0  # requests whose prompt the log does not carry
+    unlogged_hours: set[datetime] = field(default_factory=set, repr=False)
     by_label: Counter[str] = field(default_factory=Counter)
     score_sums: dict[str, float] = field(default_factory=lambda: defaultdict(float))
     models: Counter[str] = field(default_factory=Counter)
@@ -62,11 +64,20 @@ class AccountProfile:
         return self.suspicious / self.prompts if self.prompts else 0.0
 
     @property
+    def unlogged_share(self) -> float:
+        """The share of the account's requests that the product cannot see."""
+        requests = self.prompts + self.unlogged
+        return self.unlogged / requests if requests else 0.0
+
+    @property
     def dominant_label(self) -> Label:
         return max(SUSPICIOUS_LABELS, key=lambda label: (self.by_label[label], label))
 
     def add(self, item: HourEvidence) -> None:
         self.prompts += item.prompts
+        if item.unlogged:
+            self.unlogged += item.unlogged
+            self.unlogged_hours.add(item.hour)
         for label in LABELS:
             self.by_label[label] += item.by_label.get(label, 0)
             self.score_sums[label] += item.score_sums.get(label, 0.0)

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from distillguard.correlation.detect import DetectionRules, detect, new_models
+from distillguard.correlation.detect import DetectionRules, coverage, detect, new_models
 from distillguard.correlation.evidence import HOUR, HourEvidence
 from distillguard.correlation.finding import detection_finding, finding_json, message_attributes
 from distillguard.correlation.incidents import Incident, Notification, NotificationRules, catch_up, reconcile
@@ -180,7 +180,10 @@ class Correlator:
             for model in item.models:
                 updated.models_first_seen.setdefault(model, item.hour)
         fresh = new_models(updated.models_first_seen, first_hour, hour, self.detection)
-        detections = detect(profiles(items), fresh, self.detection, self._suppressed)
+        merged = profiles(items)
+        detections = detect(merged, fresh, self.detection, self._suppressed)
+        if blind := coverage(merged, self.detection, self._suppressed):
+            detections.append(blind)
         hour_end = hour + HOUR
         incidents, notifications = reconcile(detections, self.store.open_incidents(), hour_end, self.notification)
         outbox = self._outbox(notifications, hour_end)

@@ -70,18 +70,25 @@ class _Worker:
         result.failed.update({key: repr(o) for key, o in outcomes.items() if isinstance(o, Exception)})
         reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]
         result.records = sum(report.records_in for report in reports)
-        if not any(report.valid for report in reports):
-            return result
         layout = KeyLayout(self.settings.validate)
-        validated = layout.validated_key(batch_of(reports))
-        classify_object(validated, objects=self.objects, settings=self.settings.classify, labeller=self.classifier)
-        verdicts = layout.verdicts_key(validated)
+        batch = batch_of(reports)
+        consumed: list[str] = []
+        verdicts: list[str] = []
+        if any(report.valid for report in reports):
+            validated = layout.validated_key(batch)
+            classify_object(validated, objects=self.objects, settings=self.settings.classify, labeller=self.classifier)
+            verdicts.append(layout.verdicts_key(validated))
+            consumed.append(validated)
+        if any(report.unlogged for report in reports):
+            verdicts.append(layout.unlogged_key(batch))
+        if not verdicts:
+            return result
         store = MemoryEvidenceStore()
-        report = aggregate_objects([verdicts], objects=self.objects, store=store)
+        report = aggregate_objects(verdicts, objects=self.objects, store=store)
         result.failed.update(report.failed_objects)
         result.evidence = list(store.items.values())
         result.first_hour, result.latest = store.first_hour, store.latest
-        for key in (validated, verdicts):  # consumed: only the manifests are kept
+        for key in consumed + verdicts:  # consumed: only the manifests are kept
             self.objects.delete(key)
         return result
 

@@ -143,7 +143,7 @@ def parse_bedrock(
         "source_key": source_key,
         "line_number": line_number,
     }
-    body = _body(log.input, bodies, customer=customer)
+    body = _body(log.input, bodies, facts=facts)
     raw_prompt = body.prompt if body.prompt is not None else body.inputText
     if body.messages is None and body.message is None and raw_prompt is None:
         raise RecordRejected("unsupported_body", f"no messages or prompt in {_BODY} (operation {log.operation})")
@@ -157,7 +157,7 @@ def parse_bedrock(
     )
 
 
-def _body(log_input: BedrockInput, bodies: OffloadedBodies | None, *, customer: str) -> BedrockRequestBody:
+def _body(log_input: BedrockInput, bodies: OffloadedBodies | None, *, facts: dict[str, Any]) -> BedrockRequestBody:
     body: Any = log_input.inputBodyJson
     if body is None and log_input.inputBodyS3Path:
         if bodies is None:
@@ -167,7 +167,10 @@ def _body(log_input: BedrockInput, bodies: OffloadedBodies | None, *, customer: 
             body = {"messages": body}
     elif body is None:
         raise PromptNotLogged(
-            "prompt_redacted", "Bedrock logged no request body (text data delivery is off)", customer_account=customer
+            "prompt_redacted",
+            "Bedrock logged no request body (text data delivery is off)",
+            facts=facts,
+            source_format="bedrock",
         )
     if isinstance(body, str):
         try:

@@ -53,19 +53,24 @@ def canonical_record(
     A prompt with no text, or only a logger's redaction marker, raises ``PromptNotLogged`` (counted, never
     classified). A prompt over ``max_prompt_chars`` keeps its blocks' heads and tails, cut before any pattern work.
     """
-    account = str(facts.get("customer_account") or "")
     if conversation is not None:
         if not conversation.has_text:
-            raise PromptNotLogged("empty_prompt", "the request has no system or message text", customer_account=account)
+            raise PromptNotLogged(
+                "empty_prompt", "the request has no system or message text", facts=facts, source_format=source_format
+            )
         prompt = conversation.prompt()
         names = tool_names(list(conversation.tools))
     else:
         prompt = raw_prompt or ""
         names = ()
     if not prompt.strip():
-        raise PromptNotLogged("empty_prompt", "the request has no prompt text", customer_account=account)
+        raise PromptNotLogged(
+            "empty_prompt", "the request has no prompt text", facts=facts, source_format=source_format
+        )
     if is_redacted_text(prompt) or (conversation is not None and _only_redacted_turns(conversation)):
-        raise PromptNotLogged("prompt_redacted", "the logger redacted the prompt", customer_account=account)
+        raise PromptNotLogged(
+            "prompt_redacted", "the logger redacted the prompt", facts=facts, source_format=source_format
+        )
     prompt = encodable(bounded_prompt(prompt, max_prompt_chars))
     facts = {key: encodable(value) if isinstance(value, str) else value for key, value in facts.items()}
     try:

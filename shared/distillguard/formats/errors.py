@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -64,9 +65,11 @@ class RecordSkipped(RecordRejected):
 
 class PromptNotLogged(RecordSkipped):
     """A request whose prompt the log does not carry: the logger redacted it (``prompt_redacted``) or it has no text
-    (``empty_prompt``). Never classified; counted per ``customer_account`` so an operator sees where the product is
-    blind."""
+    (``empty_prompt``). Never classified; counted per ``customer_account``, and its ``facts`` (who sent it, when, from
+    where) still reach the evidence, so an operator sees where the product is blind."""
 
-    def __init__(self, reason: str, detail: str, *, customer_account: str) -> None:
+    def __init__(self, reason: str, detail: str, *, facts: Mapping[str, Any], source_format: str) -> None:
         super().__init__(reason, detail)
-        self.customer_account = customer_account
+        # The request's who, when and how (`records.RequestFacts`' fields), as the log gave them.
+        self.facts = {**facts, "source_format": source_format}
+        self.customer_account = str(facts.get("customer_account") or "")

@@ -172,7 +172,12 @@ def parse_litellm(
     messages = payload.messages
     if messages is None or messages == {} or _redacted(messages):
         why = "the payload carries no messages" if messages is None or messages == {} else "the messages were redacted"
-        raise PromptNotLogged("prompt_redacted", f"{why} (LiteLLM message logging is off)", customer_account=customer)
+        raise PromptNotLogged(
+            "prompt_redacted",
+            f"{why} (LiteLLM message logging is off)",
+            facts=facts,
+            source_format="litellm",
+        )
     parameters = payload.model_parameters or {}
     if call_type in PASS_THROUGH_CALL_TYPES:
         prompt = _pass_through(messages, facts)

@@ -3,10 +3,18 @@ prompt not logged) or a skipped one (not a request)."""
 
 from distillguard.validation.stage import (
     BatchManifest,
+    ObjectOutputs,
     QuarantinedRecord,
     ValidationReport,
     ValidationRun,
     mostly_redacted_accounts,
 )
 
-__all__ = ["BatchManifest", "QuarantinedRecord", "ValidationReport", "ValidationRun", "mostly_redacted_accounts"]
+__all__ = [
+    "BatchManifest",
+    "ObjectOutputs",
+    "QuarantinedRecord",
+    "ValidationReport",
+    "ValidationRun",
+    "mostly_redacted_accounts",
+]

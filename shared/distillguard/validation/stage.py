@@ -2,7 +2,8 @@
 
 Counts add up by construction: each non-blank line the reader yields ends in exactly one place: a valid record, a
 quarantined one (it is wrong), a redacted one (the log does not carry its prompt: counted per account, never
-classified) or a skipped one (it is not a request to classify, such as an audit-log entry). Objects that hold no
+classified, and written as an unlabelled verdict so that the evidence shows where the product is blind) or a
+skipped one (it is not a request to classify, such as an audit-log entry). Objects that hold no
 request logs at all (Bedrock's permission check, its offloaded bodies) are skipped whole, by their key.
 Several objects can share one run, so the expectation suite (a fixed cost per call) judges rows from all the
 objects of a Lambda batch together, a batch of at most `batch_records` rows (and `batch_prompt_chars` prompt
@@ -15,9 +16,9 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from distillguard.formats import (
     FormatSettings,
@@ -30,17 +31,16 @@ from distillguard.formats import (
     read_raw_lines,
     skipped_object,
 )
+from distillguard.formats.common import encodable
 from distillguard.jsonl import JsonlGzWriter
 from distillguard.layout import partition_of
-from distillguard.records import CanonicalRecord
+from distillguard.records import MOSTLY_UNLOGGED_SHARE, CanonicalRecord, RequestFacts, Verdict, unlogged
 from distillguard.validation.expectations import RecordExpectations, TimeBounds
 
 # No LLM API log predates this; a timestamp before it is a unit or parsing error.
 EARLIEST_PLAUSIBLE = datetime(2020, 1, 1, tzinfo=UTC)
 RAW_EXCERPT_CHARS = 2_000
 MAX_ACCOUNT_CHARS = 256
-# An account is reported as mostly redacted when at least this share of its readable records carry no prompt.
-MOSTLY_REDACTED_SHARE = 0.5
 
 
 class QuarantinedRecord(BaseModel):
@@ -65,6 +65,9 @@ class ValidationReport(BaseModel):
     redacted_by_account: dict[str, int] = Field(
         default_factory=dict, description="redacted records per customer account: where the product is blind"
     )
+    unlogged: int = Field(
+        default=0, description="redacted records passed on to the evidence (those whose account and time were read)"
+    )
     valid_by_account: dict[str, int] = Field(default_factory=dict, description="valid records per customer account")
     skipped: int = Field(default=0, description="records that are not requests to classify (audit-log entries, ...)")
     skipped_reasons: dict[str, int] = Field(default_factory=dict)
@@ -83,11 +86,12 @@ class BatchManifest(BaseModel):
     validated_at: datetime = Field(default_factory=lambda: datetime.now(UTC), description="a later batch wins")
     validated_key: str | None = None
     quarantine_key: str | None = None
+    unlogged_key: str | None = Field(default=None, description="unlabelled verdicts of the redacted records")
     objects: list[ValidationReport]
 
 
 def mostly_redacted_accounts(
-    reports: Iterable[ValidationReport], min_share: float = MOSTLY_REDACTED_SHARE
+    reports: Iterable[ValidationReport], min_share: float = MOSTLY_UNLOGGED_SHARE
 ) -> dict[str, float]:
     """Accounts at least ``min_share`` of whose records (valid or redacted) carry no prompt, with that share."""
     redacted: Counter[str] = Counter()
@@ -107,6 +111,14 @@ def time_bounds(source_key: str, last_modified: datetime, tolerance: timedelta) 
     return TimeBounds(EARLIEST_PLAUSIBLE, last_modified + tolerance)
 
 
+class ObjectOutputs(NamedTuple):
+    """One object's three outputs: its valid records, its quarantined lines, its redacted requests as verdicts."""
+
+    valid: JsonlGzWriter
+    quarantined: JsonlGzWriter
+    unlogged: JsonlGzWriter
+
+
 @dataclass
 class ObjectValidation:
     """One object's outputs while a run streams it."""
@@ -116,6 +128,7 @@ class ObjectValidation:
     bounds: TimeBounds
     valid_out: JsonlGzWriter
     quarantine_out: JsonlGzWriter
+    unlogged_out: JsonlGzWriter
     records_in: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
     redacted_reasons: Counter[str] = field(default_factory=Counter)
@@ -129,10 +142,25 @@ class ObjectValidation:
         if isinstance(rejected, PromptNotLogged):
             self.redacted_reasons[rejected.reason] += 1
             self.redacted_by_account[rejected.customer_account[:MAX_ACCOUNT_CHARS]] += 1
+            if (verdict := self._unlogged(rejected)) is not None:
+                self.unlogged_out.write(verdict)
         elif isinstance(rejected, RecordSkipped):
             self.skipped_reasons[rejected.reason] += 1
         else:
             self.quarantine(line, rejected.reason, rejected.detail)
+
+    def _unlogged(self, rejected: PromptNotLogged) -> Verdict | None:
+        """The redacted request as an unlabelled verdict, when its facts are well formed and its time is inside the
+        object's bounds (the expectation suite never sees it; a record that fails here is still counted)."""
+        facts = {key: encodable(value) if isinstance(value, str) else value for key, value in rejected.facts.items()}
+        try:
+            request = RequestFacts.model_validate({**facts, "source_version": self.source_version or None})
+        except ValidationError:
+            return None
+        in_bounds = self.bounds.earliest <= request.timestamp <= self.bounds.latest
+        if not in_bounds or len(request.customer_account) > MAX_ACCOUNT_CHARS:
+            return None
+        return unlogged(request)
 
     def accept(self, record: CanonicalRecord) -> None:
         self.valid_by_account[record.customer_account] += 1
@@ -150,6 +178,17 @@ class ObjectValidation:
             )
         )
 
+    def outputs(self) -> ObjectOutputs:
+        return ObjectOutputs(self.valid_out, self.quarantine_out, self.unlogged_out)
+
+    def close(self) -> None:
+        for writer in self.outputs():
+            writer.close()
+
+    def discard(self) -> None:
+        for writer in self.outputs():
+            writer.discard()
+
     def report(self) -> ValidationReport:
         return ValidationReport(
             source_key=self.source_key,
@@ -163,6 +202,7 @@ class ObjectValidation:
             redacted=sum(self.redacted_reasons.values()),
             redacted_reasons=dict(self.redacted_reasons),
             redacted_by_account=dict(self.redacted_by_account),
+            unlogged=self.unlogged_out.count,
             valid_by_account=dict(self.valid_by_account),
             skipped=sum(self.skipped_reasons.values()),
             skipped_reasons=dict(self.skipped_reasons),
@@ -197,6 +237,7 @@ class ValidationRun:
             bounds=time_bounds(source_key, last_modified, self.tolerance),
             valid_out=JsonlGzWriter(self.scratch_dir),
             quarantine_out=JsonlGzWriter(self.scratch_dir),
+            unlogged_out=JsonlGzWriter(self.scratch_dir),
         )
         self._objects[source_key] = state
         state.skipped_object = skipped_object(source_key)
@@ -221,8 +262,7 @@ class ValidationRun:
         if state is not None:
             self._pending = [item for item in self._pending if item[0] is not state]
             self._pending_chars = sum(len(record.prompt) for _, _, record in self._pending)
-            state.valid_out.discard()
-            state.quarantine_out.discard()
+            state.discard()
 
     def flush(self) -> None:
         if not self._pending:
@@ -238,18 +278,16 @@ class ValidationRun:
         self._pending.clear()
         self._pending_chars = 0
 
-    def finish(self) -> Iterator[tuple[ValidationReport, JsonlGzWriter, JsonlGzWriter]]:
+    def finish(self) -> Iterator[tuple[ValidationReport, ObjectOutputs]]:
         """Judges what is still pending, then yields each object's report and closed outputs."""
         self.flush()
         for state in self._objects.values():
-            state.valid_out.close()
-            state.quarantine_out.close()
-            yield state.report(), state.valid_out, state.quarantine_out
+            state.close()
+            yield state.report(), state.outputs()
 
     def close(self) -> None:
         for state in self._objects.values():
-            state.valid_out.discard()
-            state.quarantine_out.discard()
+            state.discard()
 
 
 def _parsed_lines(
