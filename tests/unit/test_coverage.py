@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from distillguard.adapters.securityhub import ATTACK_TYPE, COVERAGE_TYPE, asff_finding
 from distillguard.correlation.detect import MAX_UNLOGGED_MEMBERS, DetectionRules, coverage
 from distillguard.correlation.finding import MAX_LISTED_MEMBERS, detection_finding, finding_json
 from distillguard.correlation.incidents import NotificationRules, reconcile
@@ -113,3 +114,17 @@ def test_a_coverage_finding_for_thousands_of_blind_accounts_fits_in_one_sns_mess
     assert finding.members_total == 5_000 and MAX_LISTED_MEMBERS // 4 <= len(finding.members) < MAX_LISTED_MEMBERS
     assert finding.evidence["unlogged_requests"]["requests"] == sum(100 + index for index in range(5_000))
     assert len(finding.evidence["unlogged_requests"]["by_member"]) == MAX_UNLOGGED_MEMBERS
+
+
+def test_security_hub_receives_a_coverage_finding_as_a_configuration_gap_not_an_attack() -> None:
+    traffic = Traffic()
+    traffic.logging_off("team-dark")
+    hydra = traffic.hydra(8)
+    run = run_all(traffic)
+    imported = {
+        tuple(sorted(f.members)): asff_finding(f.message, product_arn="arn:aws:securityhub:::product/x", account_id="1")
+        for f in run.findings
+    }
+    coverage_gap = imported[("team-dark",)]
+    assert coverage_gap["Types"] == [COVERAGE_TYPE] and coverage_gap["Severity"] == {"Label": "LOW"}
+    assert imported[tuple(sorted(hydra))]["Types"] == [ATTACK_TYPE]

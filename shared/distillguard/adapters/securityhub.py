@@ -16,6 +16,8 @@ from distillguard.correlation.service import OutboxEntry
 
 ASFF_SEVERITY = {1: "INFORMATIONAL", 2: "LOW", 3: "MEDIUM", 4: "HIGH", 5: "CRITICAL", 6: "CRITICAL"}
 MAX_RESOURCES = 32  # ASFF's limit on Resources per finding
+ATTACK_TYPE = "TTPs/Exfiltration/Model Extraction"
+COVERAGE_TYPE = "Software and Configuration Checks/AWS Security Best Practices/Prompt logging off"
 
 
 def _iso(milliseconds: int | None) -> str:
@@ -34,7 +36,7 @@ def asff_finding(message: str, *, product_arn: str, account_id: str) -> dict[str
         "ProductArn": product_arn,
         "GeneratorId": info.analytic.uid if info.analytic else "distillguard",
         "AwsAccountId": account_id,
-        "Types": ["TTPs/Exfiltration/Model Extraction"],
+        "Types": [COVERAGE_TYPE if "coverage" in (info.types or []) else ATTACK_TYPE],
         "CreatedAt": _iso(info.created_time or finding.time),
         "UpdatedAt": _iso(finding.time),
         "FirstObservedAt": _iso(info.first_seen_time),
