@@ -60,13 +60,49 @@ Filler = tuple[str, str, int]  # text, source group, corpus index (-1: authored)
 _MC_RE = re.compile(r"\n\(?A[.)]\s")
 
 
-def fill_pools(examples: Sequence[Example]) -> tuple[list[Filler], list[Filler], list[Filler]]:
-    """(problems, requests, multiple-choice problems) as (text, group, index) from ordinary single-turn corpus
-    prompts; the multiple-choice pool also holds a few authored items."""
+def _tool_specs_in(text: str) -> list[dict] | None:
+    """The tool definitions of an agentic prompt's configuration (its system prompt or tools parameter), as
+    ``{"name", "description", "parameters"}`` dicts: the first JSON list of named objects found there."""
+    decoder = json.JSONDecoder()
+    for block in split_blocks(text):
+        if block.role not in ("system", "tools"):
+            continue
+        for m in _JSON_LIST_RE.finditer(block.content):
+            try:
+                value, _ = decoder.raw_decode(block.content, m.start())
+            except ValueError:
+                continue
+            if not isinstance(value, list) or not value or not all(isinstance(v, dict) for v in value):
+                continue
+            specs = [v["function"] if isinstance(v.get("function"), dict) else v for v in value]
+            if all(isinstance(s.get("name"), str) and isinstance(s.get("parameters"), dict) for s in specs):
+                return [
+                    {"name": s["name"], "description": str(s.get("description", "")), "parameters": s["parameters"]}
+                    for s in specs
+                ]
+    return None
+
+
+_JSON_LIST_RE = re.compile(r"\[\s*\{")
+
+
+Pools = tuple[list[Filler], list[Filler], list[Filler], list[Filler]]
+
+
+def fill_pools(examples: Sequence[Example]) -> Pools:
+    """(problems, requests, multiple-choice problems, tool lists) as (text, group, index) from the corpus:
+    problems and requests from ordinary single-turn prompts (the multiple-choice pool also holds a few authored
+    items), tool lists (JSON) from the configuration of agentic prompts that define their tools as JSON."""
     problems: list[Filler] = []
     requests: list[Filler] = []
+    tool_lists: list[Filler] = []
     mc: list[Filler] = [(q, AUTHORED_GROUP, -1) for q in T.AUTHORED_MC]
     for i, ex in enumerate(examples):
+        if ex.label == "agentic_extraction":
+            specs = _tool_specs_in(ex.text)
+            if specs and len(specs) <= MAX_FILLER_TOOLS:
+                tool_lists.append((json.dumps(specs), ex.group, i))
+            continue
         if ex.label != "ordinary":
             continue
         content = _last_user(ex.text)
@@ -78,7 +114,15 @@ def fill_pools(examples: Sequence[Example]) -> tuple[list[Filler], list[Filler],
                 mc.append((content, ex.group, i))
         if ex.group in REQUEST_GROUPS and len(content) < 600:
             requests.append((content, ex.group, i))
-    return problems, requests, mc
+    return problems, requests, mc, tool_lists
+
+
+# Corpus tool lists longer than this are not used as fillers (a prompt keeps only the head of a long list).
+MAX_FILLER_TOOLS = 8
+# Share of the authored function-calling prompts whose tools come from the corpus's tool lists (the others
+# are made up from T.TOOL_VERBS, T.TOOL_NOUNS and T.PARAM_POOL): real tool definitions carry the varied
+# wording of real APIs, which made-up ones lack.
+CORPUS_TOOLS_SHARE = 0.5
 
 
 def _join(*blocks: tuple[str, str]) -> str:
@@ -86,8 +130,16 @@ def _join(*blocks: tuple[str, str]) -> str:
 
 
 class _Gen:
-    def __init__(self, problems: list[Filler], requests: list[Filler], mc_problems: list[Filler], seed: int) -> None:
+    def __init__(
+        self,
+        problems: list[Filler],
+        requests: list[Filler],
+        mc_problems: list[Filler],
+        seed: int,
+        tool_lists: list[Filler] | None = None,
+    ) -> None:
         self.rng = random.Random(seed)
+        self.tool_lists = tool_lists or []
         self.problems = problems or [("What is 2 + 2?", AUTHORED_GROUP, -1)]
         self.mc_problems = mc_problems
         authored_requests = [(r.format(num=7), AUTHORED_GROUP, -1) for r in T.ORDINARY_REQUESTS]
@@ -138,8 +190,22 @@ class _Gen:
             )
         return specs
 
+    def redraw_numbers(self, value: object) -> object:
+        """A copy of a JSON value with every integer (not the booleans) drawn again."""
+        if isinstance(value, dict):
+            return {k: self.redraw_numbers(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [self.redraw_numbers(v) for v in value]
+        if isinstance(value, int) and not isinstance(value, bool):
+            return self.rng.randint(1, max(2 * value, 10))
+        return value
+
+    def corpus_tool_specs(self) -> list[dict]:
+        """The tool list of one training corpus prompt (its index is remembered like any filler's)."""
+        return json.loads(self.pick(self.tool_lists))
+
     def render_tools(self, specs: list[dict]) -> str:
-        style = self.rng.randrange(5)
+        style = self.rng.randrange(6)
         if style == 0:
             return json.dumps(specs, indent=self.rng.choice([2, 4]))
         if style == 1:
@@ -147,13 +213,23 @@ class _Gen:
         if style == 2:
             lines = []
             for s in specs:
-                args = ", ".join(f"{n}: {p['type']}" for n, p in s["parameters"]["properties"].items())
+                args = ", ".join(f"{n}: {_type_name(p)}" for n, p in _properties(s).items())
                 lines.append(f'def {s["name"]}({args}) -> dict:\n    """{s["description"]}"""')
             return "\n\n".join(lines)
         if style == 3:
-            return "\n".join(
-                f"- {s['name']}({', '.join(s['parameters']['properties'])}): {s['description']}" for s in specs
-            )
+            return "\n".join(f"- {s['name']}({', '.join(_properties(s))}): {s['description']}" for s in specs)
+        if style == 4:
+            # TypeScript-like declarations inside a namespace, one comment line per description.
+            lines = ["namespace functions {", ""]
+            for s in specs:
+                lines.append(f"// {s['description']}")
+                fields = "".join(
+                    (f"// {p['description']}\n" if isinstance(p, dict) and p.get("description") else "")
+                    + f"{n}: {_type_name(p)},\n"
+                    for n, p in _properties(s).items()
+                )
+                lines.append(f"type {s['name']} = (_: {{\n{fields}}}) => any;\n")
+            return "\n".join(lines + ["} // namespace functions"])
         return "\n".join(
             f'<tool name="{s["name"]}">\n  <description>{s["description"]}</description>\n  <parameters>'
             f"{json.dumps(s['parameters'])}</parameters>\n</tool>"
@@ -215,7 +291,10 @@ class _Gen:
     def agent(self) -> Augmented:
         r = self.rng
         req = self.pick(self.requests if r.random() < 0.5 else self.problems)
-        specs = self.tool_specs(r.randint(1, 5))
+        if self.tool_lists and r.random() < CORPUS_TOOLS_SHARE:
+            specs = self.corpus_tool_specs()
+        else:
+            specs = self.tool_specs(r.randint(1, 5))
         names = ", ".join(s["name"] for s in specs)
         if r.random() < 0.55:
             # OpenAI-style tools parameter, serialised as a [tools] block after the system turn.
@@ -319,10 +398,14 @@ class _Gen:
         r = self.rng
         family = r.choice(ORDINARY_AUTHORED_FAMILIES)
         if family == "ord-pasted-json":
-            specs = self.tool_specs(r.randint(1, 2))
-            payload = specs[0]["parameters"] if r.random() < 0.5 else specs
-            if r.random() < 0.5:
-                payload = {s["name"]: self.nums()["num"] for s in specs} | {"items": [self.pick(self.requests)[:60]]}
+            # Data, not tools: no payload is made from the agents' tool definitions (T.TOOL_VERBS ...), which as
+            # ordinary examples taught the model that a list of function definitions is no sign of an agent.
+            payload: object
+            if r.random() < 0.45:
+                names = r.sample(T.TOOL_NOUNS, r.randint(1, 3))
+                payload = {n: self.nums()["num"] for n in names} | {"items": [self.pick(self.requests)[:60]]}
+            else:
+                payload = self.redraw_numbers(r.choice(T.ORDINARY_JSON_PAYLOADS))
             data = json.dumps(payload, indent=r.choice([None, 2]))
             user = r.choice(T.ORDINARY_JSON_WRAPPERS).replace("{json}", data)
         elif family == "ord-roleplay-persona":
@@ -368,6 +451,16 @@ class _Gen:
         return self.done(_join(*blocks), "ordinary", family)
 
 
+def _properties(spec: dict) -> dict:
+    props = spec.get("parameters", {}).get("properties", {})
+    return props if isinstance(props, dict) else {}
+
+
+def _type_name(param: object) -> str:
+    kind = param.get("type", "any") if isinstance(param, dict) else "any"
+    return kind if isinstance(kind, str) else "any"
+
+
 ORDINARY_AUTHORED_FAMILIES = (
     "ord-pasted-json",
     "ord-roleplay-persona",
@@ -397,8 +490,8 @@ DEFAULT_COUNTS = {
 
 
 def generate(examples: Sequence[Example], seed: int = 13, counts: dict[str, int] | None = None) -> list[Augmented]:
-    problems, requests, mc_problems = fill_pools(examples)
-    gen = _Gen(problems, requests, mc_problems, seed)
+    problems, requests, mc_problems, tool_lists = fill_pools(examples)
+    gen = _Gen(problems, requests, mc_problems, seed, tool_lists)
     out: list[Augmented] = []
     for method, n in (counts or DEFAULT_COUNTS).items():
         make = getattr(gen, method)

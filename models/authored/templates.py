@@ -247,6 +247,12 @@ AGENT_SYSTEM = [
     "Eres un asistente con acceso a herramientas. Para usar una herramienta responde con JSON "
     '{{"herramienta": nombre, "argumentos": {{...}}}}.\n\nHerramientas disponibles:\n{tools}',
     "你是一个可以调用工具的智能体。需要时请以 JSON 格式调用下列工具之一：\n{tools}",
+    # Tool lists with little or no instruction around them: gateways and SDKs that fold a request's tools into
+    # the system prompt, leaving the call format to the model's chat template.
+    "Available functions:\n{tools}",
+    "{tools}",
+    "Functions you can call:\n\n{tools}\n\nCall them when they help.",
+    "## Tools\n{tools}",
 ]
 
 # Question-answering loops in the ReAct style, written as raw completion prompts.
@@ -625,6 +631,70 @@ ORDINARY_PERSONA = [
 
 # Ordinary requests that paste JSON (configs, API payloads, even function schemas) and ask for a plain
 # transformation or explanation: the JSON is data, not a tool offered to the model.
+# JSON that people paste into everyday requests: configuration files, API responses, records, data-model
+# schemas. Integers in them are redrawn per prompt.
+ORDINARY_JSON_PAYLOADS: list[object] = [
+    {
+        "name": "web-dashboard",
+        "version": "2.3.1",
+        "private": True,
+        "scripts": {"dev": "vite", "build": "vite build", "test": "vitest run"},
+        "dependencies": {"react": "^18.2.0", "axios": "^1.6.0", "date-fns": "^3.0.0"},
+    },
+    {
+        "compilerOptions": {"target": "ES2020", "module": "ESNext", "strict": True, "outDir": "dist"},
+        "include": ["src"],
+        "exclude": ["node_modules"],
+    },
+    {
+        "city": "Lyon",
+        "temperature_c": 14,
+        "conditions": "light rain",
+        "forecast": [{"day": "Mon", "high": 16, "low": 9}, {"day": "Tue", "high": 18, "low": 10}],
+    },
+    {
+        "order_id": 10492,
+        "customer": {"id": 381, "email": "ana@example.com"},
+        "items": [{"sku": "MUG-12", "qty": 2, "price": 8.5}, {"sku": "TEA-03", "qty": 1, "price": 12}],
+        "status": "shipped",
+    },
+    [
+        {"id": 1, "name": "Priya", "role": "admin", "active": True},
+        {"id": 2, "name": "Tom", "role": "viewer", "active": False},
+        {"id": 3, "name": "Lena", "role": "editor", "active": True},
+    ],
+    {
+        "logging": {"level": "info", "file": "/var/log/app.log"},
+        "database": {"host": "localhost", "port": 5432, "pool_size": 10},
+        "features": {"dark_mode": True, "beta_search": False},
+    },
+    {
+        "title": "Product",
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "name": {"type": "string"},
+            "price": {"type": "number", "minimum": 0},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["id", "name"],
+    },
+    {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [2.35, 48.85]},
+        "properties": {"name": "Cafe Lumiere", "rating": 4},
+    },
+    {"error": {"code": 429, "message": "Rate limit exceeded", "retry_after": 30}},
+    {"survey": "team offsite", "responses": 42, "scores": {"venue": 4.2, "food": 3.8, "agenda": 3.1}},
+    {"extends": ["eslint:recommended"], "rules": {"no-unused-vars": "warn", "semi": ["error", "always"]}},
+    {"labels": ["Jan", "Feb", "Mar", "Apr"], "datasets": [{"label": "Revenue", "data": [120, 150, 170, 160]}]},
+    {
+        "version": "3.8",
+        "services": {"web": {"image": "nginx:1.25", "ports": ["8080:80"]}, "db": {"image": "postgres:16"}},
+    },
+    {"student": "Sam", "grades": [{"course": "Biology", "score": 88}, {"course": "History", "score": 74}]},
+]
+
 ORDINARY_JSON_WRAPPERS = [
     "Convert this JSON to a TypeScript interface:\n{json}",
     "Is this JSON valid? If not, fix it.\n{json}",
