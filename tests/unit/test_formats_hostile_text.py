@@ -21,7 +21,7 @@ from distillguard.formats import FormatSettings, parse_record, template_fingerpr
 
 LENGTH = 150_000
 MAX_RATIO = 5.0
-SLACK_SECONDS = 0.005  # below this, timer resolution and scheduling noise dominate
+SLACK_SECONDS = 0.02  # below this, scheduling noise on a loaded 2-core machine dominates (quadratic costs seconds)
 # Plain text as prompts are: prose with a number and a quoted phrase, so every masking pattern has work to do.
 PROSE = (
     'The committee reviewed the figures for Q3 2025 and asked for a short "summary" of the changes.\n'
