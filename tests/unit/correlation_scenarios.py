@@ -32,6 +32,7 @@ def verdict(
     toolset: str | None = None,
     source: str = "raw/a.jsonl",
     line: int = 1,
+    opening: str | None = None,
 ) -> Verdict:
     scores = {"cot_harvesting": 0.02, "agentic_extraction": 0.02, "ordinary": 0.02}
     scores[label] = 0.96
@@ -47,6 +48,7 @@ def verdict(
         source_key=source,
         line_number=line + 1,
         template_fingerprint=template,
+        opening_fingerprint=opening,
         label=label,
         scores=scores,
         model_version="test",
@@ -172,31 +174,46 @@ class Traffic:
             )
         return names
 
-    def lone_bulk(self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40, templates: str = "bulk") -> str:
+    def lone_bulk(
+        self, account: str = "bulk-001", hours: int = 12, per_hour: int = 40, templates: str = "bulk", start: int = 0
+    ) -> str:
         """One account harvesting around the clock, a request every 80 seconds: half through two shared templates,
-        half with skeletons of their own (the problem filled in on short lines)."""
-        for hour in range(hours):
+        half with skeletons of their own (the problem filled in on short lines), opening in a dozen ways."""
+        for hour in range(start, start + hours):
             for shot in range(per_hour):
                 at = START + timedelta(hours=hour, seconds=shot * 80)
                 template = f"{templates}-{shot % 2}" if shot % 4 < 2 else f"{account}-problem-{hour}-{shot}"
-                self.add(verdict(account, at, "cot_harvesting", template=template, ip="198.18.0.5", line=shot))
+                opening = f"o{account}-opening-{shot % 12}"
+                self.add(
+                    verdict(
+                        account, at, "cot_harvesting", template=template, ip="198.18.0.5", line=shot, opening=opening
+                    )
+                )
         return account
 
-    def pipeline(self, account: str = "cron-001", hours: int = 12, per_hour: int = 60) -> str:
-        """A cron job sending one fixed prompt around changing data at the top of every hour, misread as
-        harvesting by the classifier."""
+    def pipeline(self, account: str = "cron-001", hours: int = 12, per_hour: int = 60, shapes: int = 1) -> str:
+        """A cron job sending a fixed prompt (in `shapes` variants) around changing data at the top of every hour,
+        misread as harvesting by the classifier two times in three."""
         for hour in range(hours):
             for shot in range(per_hour):
                 at = START + timedelta(hours=hour, seconds=shot * 3)
-                self.add(verdict(account, at, "cot_harvesting", template="cron-prompt", ip="198.18.7.5", line=shot))
+                label: Label = "ordinary" if shapes > 1 and shot % 3 == 2 else "cot_harvesting"
+                shape = f"cron-prompt-{shot % shapes}"
+                self.add(verdict(account, at, label, template=shape, ip="198.18.7.5", line=shot, opening=f"o{shape}"))
         return account
 
     def eval_team(self, account: str = "eval-001", hours: int = 3, per_hour: int = 120) -> str:
-        """A public benchmark harness from one account for a few hours."""
+        """A public benchmark harness from one account for a few hours: one harness prompt opening every request,
+        a different question each time."""
         for hour in range(hours):
             for shot in range(per_hour):
                 at = START + timedelta(hours=2 + hour, seconds=shot * 30)
-                self.add(verdict(account, at, "cot_harvesting", template="benchmark", ip="198.18.9.5", line=shot))
+                question = f"benchmark-question-{hour}-{shot}"
+                self.add(
+                    verdict(
+                        account, at, "cot_harvesting", template=question, ip="198.18.9.5", line=shot, opening="oharness"
+                    )
+                )
         return account
 
 

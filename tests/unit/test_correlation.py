@@ -3,12 +3,15 @@ once, with a stable id, from the evidence's own event time."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
-from distillguard.correlation.detect import DetectionRules
+from distillguard.correlation.detect import Detection, DetectionRules
+from distillguard.correlation.evidence import distinct_estimate, skeleton_hash, smallest
+from distillguard.correlation.incidents import NotificationRules, reconcile
 from tests.unit.correlation_scenarios import START, Run, Traffic, objects_of, run_all, verdict
 
 
@@ -72,9 +75,31 @@ def test_a_lone_bulk_harvester_is_flagged_and_an_evaluation_run_of_a_few_hours_i
     bulk = traffic.lone_bulk()
     traffic.eval_team()
     run = run_all(traffic)
-    # Then the bulk account alone is flagged, as a lone-account finding, after sustained activity
+    # Then the bulk account alone is flagged, as a lone-account finding
     assert run.flagged() == {bulk}
     assert [f.kind for f in run.findings] == ["account"]
+
+
+def test_a_bulk_harvester_rotating_scaffolds_is_flagged_after_two_hours_not_six() -> None:
+    # Given a bulk harvester that starts at 03:00, opening its requests a dozen ways, busy most minutes
+    traffic = Traffic()
+    bulk = traffic.lone_bulk(start=3, hours=8, per_hour=60)
+    run = run_all(traffic)
+    # Then its first finding comes at the end of its second hour, and says why
+    created = next(f for f in run.findings if f.activity == "create")
+    assert created.members == [bulk] and created.kind == "account"
+    assert created.time == START + timedelta(hours=5)
+    reason = json.loads(created.message)["resources"][0]["data"]["reason"]
+    assert reason.startswith("rotating scaffolds at volume")
+
+
+def test_a_misread_pipeline_with_a_few_prompt_shapes_is_not_a_lone_harvester() -> None:
+    # Given a cron job with twelve prompt variants, two in three of its requests read as harvesting, all day
+    traffic = Traffic()
+    traffic.pipeline(shapes=12, hours=24, per_hour=30)
+    # Then no finding: a dozen skeletons over hundreds of requests is a fixed prompt, not a sweep of problems,
+    # and a cron batch of a few minutes an hour is not a harvester busy most minutes
+    assert run_all(traffic).findings == []
 
 
 def test_a_bulk_harvester_using_a_campaigns_templates_at_the_same_time_stays_a_separate_incident() -> None:
@@ -238,3 +263,65 @@ def test_the_end_of_a_backfill_publishes_members_that_joined_below_the_growth_st
     assert newcomer in run.findings[-1].members and len(run.findings[-1].members) == 11
     revisions = [(f.uid, f.revision) for f in run.findings]
     assert len(revisions) == len(set(revisions))
+
+
+def _group(members: list[str], *, network: str, buckets: range, scaffold: str) -> Detection:
+    return Detection(
+        kind="cluster",
+        members=frozenset(members),
+        category="cot_harvesting",
+        signals={"shared_templates": 0.6, "shared_networks": 1.0},
+        suspicious=20,
+        prompts=20,
+        by_label={"cot_harvesting": 20},
+        templates={scaffold: 20},
+        networks={network: 20},
+        user_agents={},
+        models={},
+        new_models=(),
+        scaffolds=frozenset({scaffold}),
+        first_seen=START,
+        last_seen=START + timedelta(minutes=30),
+        buckets=frozenset(buckets),
+    )
+
+
+def test_groups_first_seen_in_one_hour_bursting_together_from_a_shared_network_open_one_incident() -> None:
+    # Given three groups in one hour, each with its own scaffold: two fire in the same minutes and share an egress
+    # network; the third shares that network but fires at other minutes
+    first = _group(["a1", "a2", "a3"], network="198.51.100.0/24", buckets=range(100, 104), scaffold="s1")
+    second = _group(["b1", "b2", "b3"], network="198.51.100.0/24", buckets=range(101, 104), scaffold="s2")
+    other = _group(["c1", "c2", "c3"], network="198.51.100.0/24", buckets=range(200, 204), scaffold="s3")
+    # When the hour is reconciled
+    incidents, notifications = reconcile([first, second, other], {}, START + timedelta(hours=1), NotificationRules())
+    # Then the two in step open one incident, and the third its own
+    assert sorted(sorted(incident.members) for incident in incidents) == [
+        ["a1", "a2", "a3", "b1", "b2", "b3"],
+        ["c1", "c2", "c3"],
+    ]
+    assert [notification.activity for notification in notifications] == ["create", "create"]
+
+
+def test_an_account_crossing_a_burst_with_a_public_scaffold_among_ordinary_questions_is_not_a_member() -> None:
+    # Given a hydra, and a student who sends its scaffold twice in its burst minutes among a few ordinary questions
+    traffic = Traffic()
+    hydra = traffic.hydra(12)
+    student = "student-evening"
+    for shot in range(4):
+        at = START + timedelta(hours=2, minutes=30 + shot)
+        traffic.add(verdict(student, at, "ordinary", template=f"own-question-{shot}", ip="192.0.2.200"))
+    for shot in range(2):
+        at = START + timedelta(hours=2 * (shot + 1), minutes=17, seconds=30)
+        traffic.add(verdict(student, at, "cot_harvesting", template="hydra-template-0", ip="192.0.2.200", line=50))
+    # Then the campaign is found without the student
+    assert run_all(traffic).flagged() == set(hydra)
+
+
+def test_a_skeleton_sketch_counts_distinct_skeletons_across_items_without_counting_repeats() -> None:
+    sketches = [smallest(skeleton_hash(f"shape-{n % 12}") for n in range(start, start + 50)) for start in range(30)]
+    merged: list[int] = []
+    for sketch in sketches:
+        merged = smallest([*merged, *sketch])
+    assert distinct_estimate(merged) == 12  # a fixed prompt in twelve shapes, however many hours
+    sweep = smallest(skeleton_hash(f"problem-{n}") for n in range(5_000))
+    assert 3_000 <= distinct_estimate(sweep) <= 8_000  # a sweep: thousands, within the sketch's error

@@ -53,7 +53,15 @@ CHURN_SHARE = 0.8  # distinct toolsets per agentic request for an account to chu
 LONE_MIN_TOOLSETS = 4  # toolsets a lone agentic account must sweep...
 LONE_TOOLSET_SHARE = 0.1  # ...and per agentic request
 LONE_MIN_SKELETONS = 10  # distinct request skeletons a lone volume account must show...
-LONE_SKELETON_SHARE = 0.05  # ...and per harvesting request
+LONE_SKELETON_SHARE = 0.1  # ...and per harvesting request (a pipeline's fixed prompt shows 5-7%, a sweep ~45%)
+# A lone account rotating scaffolds at volume is flagged after two hours: its most common opening is a small share
+# of its requests (an evaluation harness or an app repeats one opening), and it is busy most minutes (a cron
+# pipeline fires in a few minutes each hour).
+FAST_MIN_HOURS = 2
+FAST_MIN_SUSPICIOUS = 100
+FAST_MIN_SHARE = 0.8
+FAST_MAX_TOP_OPENING_SHARE = 0.2
+FAST_MIN_ACTIVE_MINUTES_PER_HOUR = 15
 # Accounts sending both kinds at once (model hoppers) link by network only.
 MIXED_SHARE = 0.25
 MAX_SCAFFOLDS = 16  # shared templates an incident keeps, most shared first
@@ -114,6 +122,7 @@ class Detection:
     member_evidence: dict[str, str] = field(default_factory=dict, compare=False)
     unlogged: dict[str, int] = field(default_factory=dict, compare=False)  # members' unlogged requests, top-k
     unlogged_requests: int = 0  # all members' requests whose prompt the log does not carry
+    buckets: frozenset[int] = field(default_factory=frozenset, compare=False)  # 5-minute buckets with harvesting
     timeline: ActivityTimeline = field(default_factory=ActivityTimeline, compare=False)
     examples: dict[str, str] = field(default_factory=dict, compare=False)  # redacted example per template
 
@@ -394,6 +403,7 @@ def _detection(
         member_evidence=member_evidence,
         unlogged=unlogged_members(members),
         unlogged_requests=sum(profile.unlogged for profile in members),
+        buckets=frozenset(minute // BUCKET_MINUTES for profile in members for minute in profile.minutes),
         timeline=activity_timeline(members),
         examples={fp: ex for fp in templates for p in members if (ex := p.examples.get(fp))},
     )
@@ -405,6 +415,11 @@ def _member_reason(profile: AccountProfile, kinds: set[str], rules: DetectionRul
     template_linked = bool(kinds & {"template+network", "template+timing", "template+churn"})
     strong = profile.suspicious >= rules.member_strong_suspicious and profile.share >= 0.5
     if not (template_linked or len(kinds) >= 2 or (strong and kinds)):
+        return None
+    if kinds == {"template+timing"} and not strong:
+        # A public scaffold sent now and then in minutes the campaign was busy is chance (a student's evening
+        # session crossing a burst, among ordinary questions); from the campaign's network, or as most of the
+        # account's traffic, it is not.
         return None
     return (
         f"{profile.suspicious}/{profile.prompts} prompts harvesting ({profile.share:.0%}); "
@@ -421,16 +436,31 @@ def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
     sweeps_toolsets = len(profile.toolsets) >= max(LONE_MIN_TOOLSETS, LONE_TOOLSET_SHARE * agentic)
     # Automation repeats one request shape all day (a pipeline's fixed prompt around changing data); harvesting
     # sweeps many problems, so its requests take many distinct skeletons.
-    skeletons = sum(1 for fp in profile.suspicious_fingerprints if not fp.startswith("o"))
-    varied = skeletons >= max(LONE_MIN_SKELETONS, LONE_SKELETON_SHARE * profile.suspicious)
+    varied = profile.distinct_skeletons >= max(LONE_MIN_SKELETONS, LONE_SKELETON_SHARE * profile.suspicious)
+    sweeping = profile.dominant_label == "cot_harvesting" or sweeps_toolsets
     if (
         profile.suspicious >= rules.lone_min_suspicious
         and profile.share >= rules.lone_min_share
         and hours >= rules.lone_min_hours
         and varied
-        and (profile.dominant_label == "cot_harvesting" or sweeps_toolsets)
+        and sweeping
     ):
         return f"sustained volume: {profile.suspicious} harvesting prompts over {hours} hours ({profile.share:.0%})"
+    openings = [count for fp, count in profile.suspicious_fingerprints.items() if fp.startswith("o")]
+    top_opening = max(openings, default=profile.suspicious) / profile.suspicious if profile.suspicious else 1.0
+    if (
+        profile.suspicious >= FAST_MIN_SUSPICIOUS
+        and profile.share >= FAST_MIN_SHARE
+        and hours >= FAST_MIN_HOURS
+        and varied
+        and sweeping
+        and top_opening <= FAST_MAX_TOP_OPENING_SHARE
+        and len(profile.minutes) >= FAST_MIN_ACTIVE_MINUTES_PER_HOUR * hours
+    ):
+        return (
+            f"rotating scaffolds at volume: {profile.suspicious} harvesting prompts in {hours} hours "
+            f"({profile.share:.0%}), busy {len(profile.minutes)} minutes, top opening {top_opening:.0%}"
+        )
     cot = profile.by_label["cot_harvesting"]
     if (
         profile.suspicious >= rules.mixed_min_suspicious

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
@@ -25,6 +25,10 @@ TOP_FINGERPRINTS = 12
 TOP_VALUES = 4
 TOP_TOOLSETS = 16
 SAMPLE_REQUESTS = 3
+# The smallest hashes of the distinct skeletons (template fingerprints) of an item's suspicious requests: a k-minimum
+# values sketch, which merges across items and objects into a distinct count that top-k counters cannot give (a big
+# object's top templates crowd out the one-off skeletons that tell a sweep of problems from a fixed prompt).
+SKELETON_SKETCH = 16
 USER_AGENT_CHARS = 120
 
 
@@ -80,6 +84,9 @@ class HourEvidence(BaseModel):
     last_seen: datetime | None = None
     sample_requests: list[str] = Field(default_factory=list)
     examples: dict[str, str] = Field(default_factory=dict, description="redacted example per suspicious template")
+    skeleton_sketch: list[int] = Field(
+        default_factory=list, description="smallest hashes of the suspicious requests' distinct skeletons (KMV)"
+    )
 
     @property
     def suspicious(self) -> int:
@@ -98,6 +105,7 @@ class _Builder:
         self.networks: Counter[str] = Counter()
         self.user_agents: Counter[str] = Counter()
         self.toolsets: set[str] = set()
+        self.skeletons: set[int] = set()
 
     def add(self, verdict: Verdict) -> None:
         evidence = self.evidence
@@ -119,6 +127,7 @@ class _Builder:
         if verdict.label not in SUSPICIOUS_LABELS:
             return
         self.suspicious_fingerprints.update(fingerprints)
+        self.skeletons.add(skeleton_hash(verdict.template_fingerprint))
         self.suspicious_models[model] += 1
         if prefix := network_prefix(verdict.source_ip):
             self.networks[prefix] += 1
@@ -145,9 +154,26 @@ class _Builder:
         evidence.user_agents = top(self.user_agents, TOP_VALUES)
         evidence.toolsets = sorted(self.toolsets)[:TOP_TOOLSETS]
         evidence.distinct_toolsets = len(self.toolsets)
+        evidence.skeleton_sketch = smallest(self.skeletons)
         examples = evidence.examples
         evidence.examples = {fp: examples[fp] for fp in evidence.suspicious_fingerprints if fp in examples}
         return evidence
+
+
+def skeleton_hash(fingerprint: str) -> int:
+    return int.from_bytes(hashlib.blake2b(fingerprint.encode(), digest_size=8).digest(), "big")
+
+
+def smallest(hashes: Iterable[int], k: int = SKELETON_SKETCH) -> list[int]:
+    return sorted(set(hashes))[:k]
+
+
+def distinct_estimate(sketch: Sequence[int], k: int = SKELETON_SKETCH) -> float:
+    """How many distinct values a k-minimum-values sketch stands for: exact below k, (k - 1) / (k-th hash as a
+    fraction of the hash range) above (relative error about 1 / sqrt(k - 2))."""
+    if len(sketch) < k:
+        return float(len(sketch))
+    return (k - 1) / ((sketch[k - 1] + 1) / 2**64)
 
 
 @lru_cache(maxsize=65_536)

@@ -23,6 +23,7 @@ Activity = Literal["create", "update", "close"]
 Status = Literal["open", "closed"]
 MEMBER_GROWTH_STEP = 1.2
 MEMBER_GROWTH_MIN = 3
+BIRTH_BUCKET_OVERLAP = 0.5
 SEVERITY_LOW = 2  # OCSF severity ids
 SEVERITY_MEDIUM = 3
 
@@ -51,6 +52,7 @@ class IncidentEvidence(BaseModel):
     examples: dict[str, str] = Field(default_factory=dict, description="redacted example per template")
     unlogged: int = Field(default=0, description="the members' requests whose prompt the logs do not carry")
     unlogged_members: dict[str, int] = Field(default_factory=dict, description="unlogged requests per member, top-k")
+    buckets: list[int] = Field(default_factory=list, description="5-minute buckets (epoch) the members harvested in")
 
 
 class Publication(BaseModel):
@@ -133,6 +135,7 @@ def _evidence(detection: Detection) -> IncidentEvidence:
         examples={fp: detection.examples[fp] for fp in detection.templates if fp in detection.examples},
         unlogged=detection.unlogged_requests,
         unlogged_members=detection.unlogged,
+        buckets=sorted(detection.buckets),
     )
 
 
@@ -159,6 +162,7 @@ def _combined(first: IncidentEvidence, second: IncidentEvidence) -> IncidentEvid
         unlogged_members=dict(
             Counter(_sum(first.unlogged_members, second.unlogged_members)).most_common(MAX_UNLOGGED_MEMBERS)
         ),
+        buckets=sorted(set(first.buckets) | set(second.buckets)),
     )
 
 
@@ -197,16 +201,25 @@ def _should_notify(incident: Incident, rules: NotificationRules) -> bool:
 
 
 def _born_together(detection: Detection, incidents: Mapping[str, Incident], hour_end: datetime) -> list[str]:
-    """An incident opened this same hour with the same category and a shared scaffold: a campaign first seen as
-    several groups (its egress networks not yet linked by a second burst) opens one incident, not several."""
+    """An incident opened this same hour with the same category and either a shared scaffold or a shared network
+    and the same minutes: a campaign first seen as several groups (its egress networks not yet linked by a second
+    burst) opens one incident, not several."""
     return [
         uid
         for uid, incident in sorted(incidents.items())
         if incident.created_at == hour_end
         and incident.status == "open"
         and incident.category == detection.category
-        and detection.scaffolds & set(incident.evidence.scaffolds)
+        and (detection.scaffolds & set(incident.evidence.scaffolds) or _same_bursts(detection, incident.evidence))
     ][:1]
+
+
+def _same_bursts(detection: Detection, evidence: IncidentEvidence) -> bool:
+    """A network in common, and most of the 5-minute buckets of the quieter side shared."""
+    ours, theirs = detection.buckets, set(evidence.buckets)
+    if not ours or not theirs or not set(detection.networks) & set(evidence.networks):
+        return False
+    return len(ours & theirs) >= BIRTH_BUCKET_OVERLAP * min(len(ours), len(theirs))
 
 
 def reconcile(

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from distillguard.correlation.evidence import HOUR, HourEvidence
+from distillguard.correlation.evidence import HOUR, HourEvidence, distinct_estimate, smallest
 from distillguard.records import LABELS, SUSPICIOUS_LABELS, Label
 
 MINUTES_PER_HOUR = 60
@@ -54,6 +54,7 @@ class AccountProfile:
     sample_requests: list[str] = field(default_factory=list)
     hourly: dict[datetime, Counter[str]] = field(default_factory=lambda: defaultdict(Counter), repr=False)
     examples: dict[str, str] = field(default_factory=dict, repr=False)  # redacted example per template
+    skeleton_sketch: list[int] = field(default_factory=list, repr=False)  # KMV sketch of suspicious skeletons
 
     @property
     def suspicious(self) -> int:
@@ -62,6 +63,11 @@ class AccountProfile:
     @property
     def share(self) -> float:
         return self.suspicious / self.prompts if self.prompts else 0.0
+
+    @property
+    def distinct_skeletons(self) -> float:
+        """About how many distinct skeletons the account's suspicious requests took (exact up to a dozen or so)."""
+        return distinct_estimate(self.skeleton_sketch)
 
     @property
     def unlogged_share(self) -> float:
@@ -93,6 +99,8 @@ class AccountProfile:
         self.minutes.update(epoch_minute(item.hour, minute) for minute in set_bits(item.minutes))
         self.suspicious_hours.add(item.hour)
         self.toolsets.update(item.toolsets)
+        if item.skeleton_sketch:
+            self.skeleton_sketch = smallest([*self.skeleton_sketch, *item.skeleton_sketch])
         for fingerprint, example in item.examples.items():
             self.examples.setdefault(fingerprint, example)
         if item.first_seen and (self.first_seen is None or item.first_seen < self.first_seen):
