@@ -57,6 +57,10 @@ class ClusterScore(BaseModel):
     findings: int
     first_finding_hours: float | None
     half_members_hours: float | None
+    half_members_started_hours: float | None = Field(
+        default=None,
+        description="when half the members had sent their own first request: no detector can name half before",
+    )
     median_member_hours: float | None = Field(
         description="median, over flagged members, of the time from the member's own first request to its flagging"
     )
@@ -114,6 +118,11 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
         members = set(cluster.members)
         times = sorted(flagged_at[m] for m in members if m in flagged_at)
         half = math.ceil(len(members) / 2)
+        started = sorted(
+            _hours(first, cluster.first_request)
+            for m in members
+            if m in truth.accounts and (first := truth.accounts[m].first_seen) is not None
+        )
         own = sorted(
             _hours(flagged_at[m], truth.accounts[m].first_seen or cluster.first_request)
             for m in members
@@ -130,6 +139,7 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
                 findings=len(set().union(*(uids_by_account[m] for m in members))) if members else 0,
                 first_finding_hours=_hours(times[0], cluster.first_request) if times else None,
                 half_members_hours=_hours(times[half - 1], cluster.first_request) if len(times) >= half else None,
+                half_members_started_hours=started[half - 1] if len(started) >= half else None,
                 median_member_hours=own[len(own) // 2] if own else None,
             )
         )
@@ -197,17 +207,21 @@ def table(evaluation: Evaluation) -> str:
         f"findings published: {evaluation.findings_published} messages, {evaluation.incidents} incidents",
         "",
         f"{'cluster':<22} {'population':<15} {'members':>7} {'flagged':>8} {'share':>6} {'uids':>4} "
-        f"{'first h':>7} {'half h':>7} {'member h':>8}",
+        f"{'first h':>7} {'half h':>7} {'started':>7} {'member h':>8}",
     ]
     for s in evaluation.clusters:
         first = "-" if s.first_finding_hours is None else f"{s.first_finding_hours:.1f}"
         half = "-" if s.half_members_hours is None else f"{s.half_members_hours:.1f}"
         member = "-" if s.median_member_hours is None else f"{s.median_member_hours:.1f}"
+        started = "-" if s.half_members_started_hours is None else f"{s.half_members_started_hours:.1f}"
         lines.append(
             f"{s.cluster:<22} {s.population:<15} {s.members:>7} {s.flagged:>8} {s.share_flagged:>6.2f} "
-            f"{s.findings:>4} {first:>7} {half:>7} {member:>8}"
+            f"{s.findings:>4} {first:>7} {half:>7} {started:>7} {member:>8}"
         )
-    lines.append("(first h, half h: from the cluster's first request; member h: median from each member's own first)")
+    lines.append(
+        "(first h, half h: from the cluster's first request; started: when half the members had sent their first"
+        " request; member h: median from each member's own first)"
+    )
     lines.append("")
     lines.append("goals: " + ", ".join(f"{goal} {'PASS' if ok else 'FAIL'}" for goal, ok in evaluation.goals.items()))
     return "\n".join(lines)

@@ -16,7 +16,9 @@ def test_recall_false_positives_latency_and_findings_per_incident_are_measured_p
     findings = run_all(traffic).findings
     accounts = {a: TruthAccount(role="attacker", population="hydra_cot", records=12, first_seen=START) for a in hydra}
     accounts |= {u: TruthAccount(role="benign", population="general_user", records=12) for u in users}
-    accounts[users[0]] = TruthAccount(role="attacker", population="lone_bulk", records=100, first_seen=START)
+    accounts[users[0]] = TruthAccount(
+        role="attacker", population="lone_bulk", records=100, first_seen=START + timedelta(hours=1)
+    )
     clusters = {
         "hydra": TruthCluster(population="hydra_cot", members=hydra, first_request=START),
         "bulk": TruthCluster(population="lone_bulk", members=[users[0]], first_request=START + timedelta(hours=1)),
@@ -27,6 +29,8 @@ def test_recall_false_positives_latency_and_findings_per_incident_are_measured_p
     # account is flagged
     hydra_score = next(c for c in scored.clusters if c.cluster == "hydra")
     assert hydra_score.detected and hydra_score.findings == 1 and hydra_score.first_finding_hours <= 2
+    assert hydra_score.half_members_started_hours == 0  # every member's first request was at the start
     assert scored.attacker_recall == round(10 / 11, 4) and scored.benign_fpr == 0 and scored.precision == 1
-    assert not next(c for c in scored.clusters if c.cluster == "bulk").detected
+    bulk = next(c for c in scored.clusters if c.cluster == "bulk")
+    assert not bulk.detected and bulk.half_members_started_hours == 0  # counted from the cluster's first request
     assert not scored.goals["every_cluster_detected"] and scored.goals["benign_fpr<=0.1%"]
