@@ -96,3 +96,17 @@ def test_the_validate_image_installs_only_the_lock_on_a_base_image_pinned_by_dig
     installs = [line for line in dockerfile.splitlines() if "pip install" in line]
     assert installs == ["RUN pip install --no-cache-dir --require-hashes --only-binary=:all: -r /tmp/requirements.txt"]
     assert "COPY functions/validate/requirements.txt /tmp/requirements.txt" in dockerfile
+
+
+def test_the_builds_that_install_a_lock_do_it_in_hash_checking_mode() -> None:
+    # Given the template's zip builds that install third-party packages: the shared layer and the classify function
+    template = (ROOT / "template.yaml").read_text()
+    for resource, makefile in (("SharedLayer", "shared/Makefile"), ("ClassifyFunction", "functions/classify/Makefile")):
+        block = re.search(rf"^  {resource}:\n(?:(?:    .*)?\n)+", template, re.MULTILINE)
+        assert block is not None and "BuildMethod: makefile" in block.group(0), f"{resource}: SAM's pip builder"
+        # Then SAM runs the resource's own make target, which installs the lock with --require-hashes, wheels only
+        rules = (ROOT / makefile).read_text()
+        assert f"build-{resource}:" in rules
+        install = next(line for line in rules.splitlines() if "pip install" in line)
+        assert "--require-hashes" in install and "$(WHEELS)" in install and "-r requirements.txt" in rules
+        assert "--only-binary=:all:" in rules
