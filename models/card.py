@@ -205,13 +205,17 @@ def write_model_card(out: Path, ev: dict) -> None:
         "tagged with its family: reasoning system prompts and user wrappers in 7 languages, answer-format, "
         "multiple-choice and structured-answer directives, unusual reasoning markup, few-shot exemplars, forced "
         "`<think>` prefills, judges (single rating, pairwise, batch ranking, JSON/function-call verdicts, reference "
-        "graders, rubrics and reward models, step verifiers, code graders), trace rewriting, tool schemas in 5 "
-        "renderings, agent loops, coding and browser agents; ordinary hard negatives: persona prompts, role-play "
+        "graders, rubrics and reward models, step verifiers, code graders), trace rewriting, tool schemas in 6 "
+        "renderings (tool lists made up or taken from the corpus's agentic prompts), agent loops, coding and "
+        "browser agents; ordinary hard negatives: persona prompts, role-play "
         "games with rules, everyday requests that say 'think step by step' or ask to rate something, long "
-        "structured prompt-engineering requests, pasted JSON, multi-turn chats. Per-family counts are in "
+        "structured prompt-engineering requests, pasted JSON (configs, API responses, records, data-model schemas), "
+        "multi-turn chats. Per-family counts are in "
         "EVALUATION.json. "
         "They are filled with problems and requests from the "
-        "corpus's ordinary prompts; in every evaluation fold only fillers from the training part are used."
+        "corpus's ordinary prompts, and half the function-calling ones with the tool list of one of its agentic "
+        "prompts (the prompt counts as the example's filler); in every evaluation fold only fillers from the "
+        "training part are used."
     )
     add("")
     add("### Sources and licences")
@@ -330,7 +334,19 @@ def write_model_card(out: Path, ev: dict) -> None:
     add(
         "- The judge also chose the model: the layout cues, the added hard negatives, C and the family weighting "
         "were picked after reading its errors, so its figures are somewhat optimistic; a set of new harnesses "
-        "kept aside (the issue's held-out set) is the check."
+        "kept aside (the issue's held-out set) is the check. In particular, the pasted-JSON negatives were "
+        "rewritten after an ablation on the worst family (tools parameter, 0.74 held out): they had pasted the "
+        "agents' own tool definitions as ordinary data, which taught the model that a tool list is no sign of an "
+        "agent."
+    )
+    add(
+        "- A user who pastes a list of function definitions into a message (to document or convert them) is likely "
+        "called agentic: no ordinary example holds one any more."
+    )
+    add(
+        "- Some held-out figures depend on the augmentation's random draw: the ReAct family reads 1.0 held out with "
+        "augmentation seeds 1 and 2 and lower with the shipped seed (13), its prompts sitting between the agentic "
+        "and cot classes; the judge reports the shipped seed only."
     )
     add(
         "- Not tried: a fine-tuned transformer encoder or a fast-model/encoder cascade (CPU time on the build "
