@@ -191,6 +191,25 @@ class Traffic:
                 )
         return account
 
+    def hopper(self, account: str = "hopper-001", hours: int = 12, start: int = 0) -> str:
+        """An account sending both kinds of harvesting, four requests an hour, each agentic one with a new toolset."""
+        for hour in range(start, start + hours):
+            for shot in range(4):
+                at = START + timedelta(hours=hour, minutes=5 + 14 * shot)
+                agentic = shot % 2 == 1
+                self.add(
+                    verdict(
+                        account,
+                        at,
+                        "agentic_extraction" if agentic else "cot_harvesting",
+                        template=f"{account}-{hour}-{shot}",
+                        ip=f"198.18.{hour}.{shot + 1}",
+                        toolset=f"{account}-tools-{hour}-{shot}" if agentic else None,
+                        line=shot,
+                    )
+                )
+        return account
+
     def pipeline(self, account: str = "cron-001", hours: int = 12, per_hour: int = 60, shapes: int = 1) -> str:
         """A cron job sending a fixed prompt (in `shapes` variants) around changing data at the top of every hour,
         misread as harvesting by the classifier two times in three."""

@@ -93,6 +93,22 @@ def test_a_bulk_harvester_rotating_scaffolds_is_flagged_after_two_hours_not_six(
     assert reason.startswith("rotating scaffolds at volume")
 
 
+def test_an_account_sending_both_harvesting_kinds_over_new_toolsets_is_flagged_in_two_hours() -> None:
+    # Given a model hopper from 04:00, and an agent developer on one toolset who also asks step-by-step questions
+    # for five hours (the six-hour rule for both kinds needs no churn)
+    traffic = Traffic()
+    hopper = traffic.hopper(start=4)
+    developer = traffic.agent_developers(1, steps=2, hours=5)[0]
+    for hour in range(5):
+        at = START + timedelta(hours=hour, minutes=40)
+        traffic.add(verdict(developer, at, "cot_harvesting", template=f"question-{hour}", ip="192.0.2.77"))
+    run = run_all(traffic)
+    # Then the hopper alone is flagged, at the end of its second hour
+    created = [f for f in run.findings if f.activity == "create"]
+    assert [f.members for f in created] == [[hopper]]
+    assert created[0].time == START + timedelta(hours=6)
+
+
 def test_a_misread_pipeline_with_a_few_prompt_shapes_is_not_a_lone_harvester() -> None:
     # Given a cron job with twelve prompt variants, two in three of its requests read as harvesting, all day
     traffic = Traffic()

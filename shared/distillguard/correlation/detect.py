@@ -62,6 +62,7 @@ FAST_MIN_SUSPICIOUS = 100
 FAST_MIN_SHARE = 0.8
 FAST_MAX_TOP_OPENING_SHARE = 0.2
 FAST_MIN_ACTIVE_MINUTES_PER_HOUR = 15
+FAST_MIXED_MIN_SUSPICIOUS = 6  # both harvesting kinds, and agentic requests over new toolsets
 # Accounts sending both kinds at once (model hoppers) link by network only.
 MIXED_SHARE = 0.25
 MAX_SCAFFOLDS = 16  # shared templates an incident keeps, most shared first
@@ -462,13 +463,17 @@ def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
             f"({profile.share:.0%}), busy {len(profile.minutes)} minutes, top opening {top_opening:.0%}"
         )
     cot = profile.by_label["cot_harvesting"]
-    if (
-        profile.suspicious >= rules.mixed_min_suspicious
-        and profile.share >= rules.mixed_min_share
-        and hours >= rules.lone_min_hours
-        and min(cot, agentic) >= rules.mixed_min_category_share * profile.suspicious
-    ):
-        return f"both harvesting kinds: {cot} chain-of-thought and {agentic} agentic prompts over {hours} hours"
+    both = min(cot, agentic) >= rules.mixed_min_category_share * profile.suspicious
+    if both and profile.share >= rules.mixed_min_share:
+        if profile.suspicious >= rules.mixed_min_suspicious and hours >= rules.lone_min_hours:
+            return f"both harvesting kinds: {cot} chain-of-thought and {agentic} agentic prompts over {hours} hours"
+        # A new toolset with nearly every agentic request as well: no app does both, so two hours are enough.
+        churning = agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
+        if profile.suspicious >= FAST_MIXED_MIN_SUSPICIOUS and hours >= FAST_MIN_HOURS and churning:
+            return (
+                f"both harvesting kinds over new toolsets: {cot} chain-of-thought and {agentic} agentic prompts "
+                f"({len(profile.toolsets)} toolsets) over {hours} hours"
+            )
     return None
 
 
