@@ -341,3 +341,25 @@ def test_a_skeleton_sketch_counts_distinct_skeletons_across_items_without_counti
     assert distinct_estimate(merged) == 12  # a fixed prompt in twelve shapes, however many hours
     sweep = smallest(skeleton_hash(f"problem-{n}") for n in range(5_000))
     assert 3_000 <= distinct_estimate(sweep) <= 8_000  # a sweep: thousands, within the sketch's error
+
+
+def test_a_slow_campaigns_next_group_joins_its_young_incident_and_a_stranger_on_another_network_does_not() -> None:
+    # Given a campaign first seen as one group, and two hours later a new group using one of its templates: one from
+    # the campaign's network, one from elsewhere (the same public scaffold)
+    rules = NotificationRules()
+    first = _group(["a1", "a2", "a3"], network="198.51.100.0/24", buckets=range(100, 104), scaffold="s1")
+    opened, _ = reconcile([first], {}, START + timedelta(hours=1), rules)
+    later = START + timedelta(hours=3)
+    same = _group(["b1", "b2", "b3"], network="198.51.100.0/24", buckets=range(130, 134), scaffold="s1")
+    stranger = _group(["c1", "c2", "c3"], network="203.0.113.0/24", buckets=range(130, 134), scaffold="s1")
+    # When the later hour is reconciled
+    incidents, notifications = reconcile([same, stranger], {i.uid: i for i in opened}, later, rules)
+    # Then the group from the campaign's network joins the young incident; the stranger opens its own
+    by_uid = {incident.uid: sorted(incident.members) for incident in incidents}
+    assert by_uid[opened[0].uid] == ["a1", "a2", "a3", "b1", "b2", "b3"]
+    assert sorted(by_uid.values()) == [["a1", "a2", "a3", "b1", "b2", "b3"], ["c1", "c2", "c3"]]
+    # And past the window, a new group from the same network opens its own incident
+    old = {i.uid: i for i in incidents}
+    late = _group(["d1", "d2", "d3"], network="198.51.100.0/24", buckets=range(300, 304), scaffold="s1")
+    later_still, _ = reconcile([late], old, START + timedelta(hours=5), rules)
+    assert any(sorted(incident.members) == ["d1", "d2", "d3"] for incident in later_still)

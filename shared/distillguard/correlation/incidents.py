@@ -24,6 +24,7 @@ Status = Literal["open", "closed"]
 MEMBER_GROWTH_STEP = 1.2
 MEMBER_GROWTH_MIN = 3
 BIRTH_BUCKET_OVERLAP = 0.5
+BIRTH_WINDOW_HOURS = 3
 SEVERITY_LOW = 2  # OCSF severity ids
 SEVERITY_MEDIUM = 3
 
@@ -201,17 +202,27 @@ def _should_notify(incident: Incident, rules: NotificationRules) -> bool:
 
 
 def _born_together(detection: Detection, incidents: Mapping[str, Incident], hour_end: datetime) -> list[str]:
-    """An incident opened this same hour with the same category and either a shared scaffold or a shared network
-    and the same minutes: a campaign first seen as several groups (its egress networks not yet linked by a second
-    burst) opens one incident, not several."""
+    """A young incident of the same category that a new group belongs to: one opened this same hour with a shared
+    scaffold, or a shared network and the same minutes (a campaign first seen as several groups, its egress
+    networks not yet linked by a second burst); or one opened in the last `BIRTH_WINDOW_HOURS` with one of its
+    harvesting templates and a network in common (a slow campaign's next members, not yet linked to the first).
+    A campaign opens one incident, not several; one using a public scaffold from other networks stays apart."""
     return [
         uid
         for uid, incident in sorted(incidents.items())
-        if incident.created_at == hour_end
-        and incident.status == "open"
+        if incident.status == "open"
         and incident.category == detection.category
-        and (detection.scaffolds & set(incident.evidence.scaffolds) or _same_bursts(detection, incident.evidence))
+        and hour_end - incident.created_at < timedelta(hours=BIRTH_WINDOW_HOURS)
+        and _belongs(detection, incident, same_hour=incident.created_at == hour_end)
     ][:1]
+
+
+def _belongs(detection: Detection, incident: Incident, *, same_hour: bool) -> bool:
+    evidence = incident.evidence
+    if same_hour:
+        return bool(detection.scaffolds & set(evidence.scaffolds)) or _same_bursts(detection, evidence)
+    template = set(detection.templates) & set(evidence.templates)
+    return bool(template) and bool(set(detection.networks) & set(evidence.networks))
 
 
 def _same_bursts(detection: Detection, evidence: IncidentEvidence) -> bool:
