@@ -1,6 +1,6 @@
 """Speed, start-up, size and memory of the shipped classifier.
 
-    python -m models.benchmark [--model-dir models/distillguard-clf] [--data ../shared/data/prompts]
+    python -m models.benchmark [--model-dir models/distillguard-clf-commercial] [--data ../shared/data/prompts]
                                [--records /tmp/sim] [--write]
 
 - throughput: prompts/s through the classifier (featurisation, then the ONNX graph, timed apart) with one
@@ -32,7 +32,7 @@ from distillguard.classifier import PromptClassifier
 from distillguard.classifier.runtime import length_sorted_batches
 from models.data import DEFAULT_DATA_DIR, load_corpus
 
-DEFAULT_MODEL_DIR = Path("models/distillguard-clf")
+DEFAULT_MODEL_DIR = Path("models/distillguard-clf-commercial")
 
 _COLD_START = r"""
 import json, sys, time

@@ -251,20 +251,7 @@ ORDINARY_LOOKALIKES = {
 }
 
 
-# Known weakness, kept visible: a bare "letter only" directive on a four-option question still leans ordinary
-# (it moves the score a long way towards cot, see the directional test below, but not past the boundary).
-KNOWN_MISSES = {"multiple-choice answer directive"}
-
-
-@pytest.mark.parametrize(
-    "family",
-    [
-        pytest.param(f, marks=pytest.mark.xfail(reason="known miss, see KNOWN_MISSES", strict=False))
-        if f in KNOWN_MISSES
-        else f
-        for f in sorted(HARVESTING_FAMILIES)
-    ],
-)
+@pytest.mark.parametrize("family", sorted(HARVESTING_FAMILIES))
 def test_judge_grader_and_benchmark_formats_are_cot(clf, family):
     assert clf.predict([HARVESTING_FAMILIES[family]])[0].label == "cot_harvesting"
 

@@ -16,8 +16,9 @@ from distillguard.records import LABELS, Label
 
 logger = logging.getLogger(__name__)
 
-# The artefact folder in the repository (the package is installed editable from shared/).
-DEFAULT_MODEL_DIR: Path = Path(distillguard.__file__).resolve().parents[2] / "models" / "distillguard-clf"
+# The shipped artefact folder in the repository (the package is installed editable from shared/): the model
+# trained without the corpus's non-commercial sources, so that the default is free to deploy commercially.
+DEFAULT_MODEL_DIR: Path = Path(distillguard.__file__).resolve().parents[2] / "models" / "distillguard-clf-commercial"
 
 MODEL_FILE = "model.onnx"
 UNIGRAMS_FILE = "unigrams.txt"
