@@ -85,7 +85,8 @@ validate-template: $(VENV)/.dev-installed ## sam validate --lint and cfn-lint on
 	$(BIN)/sam validate --lint
 	$(BIN)/cfn-lint template.yaml
 
-model: $(VENV)/.dev-installed ## train, export, check parity, evaluate and write the model card (DATA=path to the corpus)
+model: $(VENV)/.dev-installed ## train, export, check parity, evaluate and write the model cards of both models (DATA=path to the corpus)
+	$(BIN)/python -m models.train --data $(DATA) --exclude-noncommercial
 	$(BIN)/python -m models.train --data $(DATA)
 
 BENCH_RECORDS ?= /tmp/distillguard-bench-records

@@ -223,7 +223,9 @@ def write_model_card(out: Path, ev: dict) -> None:
     add("")
     add(
         "`--exclude-noncommercial` drops every prompt built from codealpaca (CC BY-NC 4.0) or the OCW set "
-        "(CC BY-NC-SA 4.0) and writes `models/distillguard-clf-commercial/`."
+        "(CC BY-NC-SA 4.0) and writes `models/distillguard-clf-commercial/`: the model DistillGuard ships and "
+        "serves by default (the ModelLayer, `distillguard classify`). `models/distillguard-clf/`, trained on every "
+        "source, is for research use under the non-commercial licences."
     )
     add("")
     if "leave_one_family_out" in ev:
