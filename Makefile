@@ -11,7 +11,7 @@ DATA ?= ../shared/data/prompts
 export AWS_DEFAULT_REGION ?= us-east-1
 export SAM_CLI_TELEMETRY := 0
 
-.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench cost bench-replay bench-detection bench-memory bench-coldstart bench-correlator simulate lock sizes clean
+.PHONY: help demo test check security lint format typecheck validate-template model benchmark bench cost bench-replay bench-detection bench-memory bench-coldstart bench-coldstart-lambda bench-correlator simulate lock sizes clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -102,6 +102,15 @@ bench-memory: $(VENV)/.runtime-installed ## peak RSS of each stage on a 2 GiB ob
 
 bench-coldstart: $(VENV)/.runtime-installed ## import time, peak RSS and heavy modules of each function, 5 fresh interpreters
 	$(BIN)/python -m infra.bench_coldstart --runs 5
+
+COLDSTART_VENV := build/coldstart-venv
+bench-coldstart-lambda: $(VENV)/.runtime-installed ## cold start of the zip functions in a CPython 3.12 holding only their lock files (PYTHON312=...)
+	test -x $(COLDSTART_VENV)/bin/python || $(PYTHON312) -m venv $(COLDSTART_VENV)
+	$(COLDSTART_VENV)/bin/python -m pip install --quiet --require-hashes --only-binary=:all: -r shared/requirements.txt
+	$(COLDSTART_VENV)/bin/python -m pip install --quiet --require-hashes --only-binary=:all: \
+		-r functions/classify/requirements.txt
+	$(BIN)/python -m infra.bench_coldstart --runs 5 --python $(COLDSTART_VENV)/bin/python \
+		--functions ClassifyFunction AggregateFunction CorrelateFunction
 
 bench-correlator: $(VENV)/.runtime-installed ## seconds per hour of evidence for 20,000 and 200,000 accounts
 	$(BIN)/python -m infra.bench_correlator --accounts 20000

@@ -8,7 +8,10 @@ seconds from starting the interpreter to the handler being ready, the peak RSS a
 modules got imported. Ends with one JSON line holding every figure.
 
 The interpreter start itself is Python's, not Lambda's runtime, and this machine is not Lambda's: the figures rank
-the functions and show what each one pays for, they are not Lambda's INIT duration.
+the functions and show what each one pays for, they are not Lambda's INIT duration. By default the probe runs in
+this environment (the dev venv, which holds packages no function ships, such as awscrt, which boto3 imports when
+present); ``--python`` runs it in another interpreter instead, with the repository's ``shared/`` first on its path
+as the layer is in Lambda: `make bench-coldstart-lambda` builds one from the functions' own lock files.
 """
 
 from __future__ import annotations
@@ -78,10 +81,10 @@ def function_environments() -> Iterator[tuple[dict[str, FunctionCode], dict[str,
         yield functions, dict(os.environ) | local_environment(deployment)
 
 
-def import_profile(function: FunctionCode, environment: dict[str, str]) -> dict[str, Any]:
+def import_profile(function: FunctionCode, environment: dict[str, str], python: str = sys.executable) -> dict[str, Any]:
     """Imports one function's module in a fresh interpreter; its import time, peak RSS and heavy modules, and the
     wall time from starting the interpreter to the handler being ready."""
-    command = [sys.executable, "-c", _PROBE, str(function.code_dir), function.module, ",".join(HEAVY_MODULES)]
+    command = [python, "-c", _PROBE, str(function.code_dir), function.module, ",".join(HEAVY_MODULES)]
     started = time.perf_counter()
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
     wall = time.perf_counter() - started
@@ -92,10 +95,16 @@ def import_profile(function: FunctionCode, environment: dict[str, str]) -> dict[
     return profile
 
 
-def bench(functions: dict[str, FunctionCode], environment: dict[str, str], runs: int) -> dict[str, Any]:
+def bench(
+    functions: dict[str, FunctionCode],
+    environment: dict[str, str],
+    runs: int,
+    names: tuple[str, ...] = FUNCTIONS,
+    python: str = sys.executable,
+) -> dict[str, Any]:
     results = {}
-    for logical_id in FUNCTIONS:
-        profiles = [import_profile(functions[logical_id], environment) for _ in range(runs)]
+    for logical_id in names:
+        profiles = [import_profile(functions[logical_id], environment, python) for _ in range(runs)]
         results[logical_id] = {
             "import_seconds_median": round(statistics.median(p["import_seconds"] for p in profiles), 3),
             "ready_seconds_median": round(statistics.median(p["ready_seconds"] for p in profiles), 3),
@@ -111,9 +120,14 @@ def bench(functions: dict[str, FunctionCode], environment: dict[str, str], runs:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="fresh interpreters per function (median)")
+    parser.add_argument("--python", help="the interpreter that imports each function (default: this one)")
+    parser.add_argument("--functions", nargs="+", choices=FUNCTIONS, default=list(FUNCTIONS))
     args = parser.parse_args(argv)
     with function_environments() as (functions, environment):
-        results = bench(functions, environment, args.runs)
+        if args.python:
+            environment = environment | {"PYTHONPATH": str(Path(__file__).resolve().parents[1] / "shared")}
+        python = args.python or sys.executable
+        results = bench(functions, environment, args.runs, tuple(args.functions), python)
     print(json.dumps({"benchmark": "coldstart", "date": formatdate(usegmt=True), "functions": results}))
     return 0
 
