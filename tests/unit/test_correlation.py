@@ -281,18 +281,23 @@ def test_the_end_of_a_backfill_publishes_members_that_joined_below_the_growth_st
     assert len(revisions) == len(set(revisions))
 
 
-def _group(members: list[str], *, network: str, buckets: range, scaffold: str) -> Detection:
+def _group(
+    members: list[str], *, network: str, buckets: range, scaffold: str, swarm_client: str | None = None
+) -> Detection:
+    """A detected group; with `swarm_client`, an agentic swarm churning toolsets through that client, no scaffold."""
     return Detection(
         kind="cluster",
         members=frozenset(members),
-        category="cot_harvesting",
-        signals={"shared_templates": 0.6, "shared_networks": 1.0},
+        category="agentic_extraction" if swarm_client else "cot_harvesting",
+        signals={"toolset_churn": 0.97, "shared_networks": 1.0}
+        if swarm_client
+        else {"shared_templates": 0.6, "shared_networks": 1.0},
         suspicious=20,
         prompts=20,
         by_label={"cot_harvesting": 20},
-        templates={scaffold: 20},
+        templates={} if swarm_client else {scaffold: 20},
         networks={network: 20},
-        user_agents={},
+        user_agents={swarm_client: 20} if swarm_client else {},
         models={},
         new_models=(),
         scaffolds=frozenset({scaffold}),
@@ -363,3 +368,20 @@ def test_a_slow_campaigns_next_group_joins_its_young_incident_and_a_stranger_on_
     late = _group(["d1", "d2", "d3"], network="198.51.100.0/24", buckets=range(300, 304), scaffold="s1")
     later_still, _ = reconcile([late], old, START + timedelta(hours=5), rules)
     assert any(sorted(incident.members) == ["d1", "d2", "d3"] for incident in later_still)
+
+
+def test_a_swarms_next_nat_pool_joins_its_young_incident_through_its_client() -> None:
+    # Given an agentic swarm seen from one /24, and an hour later a group from another /24 with the same client,
+    # churning toolsets too; and a churning group with another client
+    rules = NotificationRules()
+    first = _group(["a1", "a2", "a3"], network="100.64.0.0/24", buckets=range(0), scaffold="", swarm_client="js/4.52")
+    opened, _ = reconcile([first], {}, START + timedelta(hours=1), rules)
+    pool = _group(["b1", "b2", "b3"], network="100.64.9.0/24", buckets=range(0), scaffold="", swarm_client="js/4.52")
+    other = _group(["c1", "c2", "c3"], network="100.64.7.0/24", buckets=range(0), scaffold="", swarm_client="go/1.2")
+    # When the next hour is reconciled
+    incidents, _ = reconcile([pool, other], {i.uid: i for i in opened}, START + timedelta(hours=2), rules)
+    # Then the new pool joins the swarm's incident and the other client opens its own
+    assert sorted(sorted(incident.members) for incident in incidents) == [
+        ["a1", "a2", "a3", "b1", "b2", "b3"],
+        ["c1", "c2", "c3"],
+    ]

@@ -205,7 +205,8 @@ def _born_together(detection: Detection, incidents: Mapping[str, Incident], hour
     """A young incident of the same category that a new group belongs to: one opened this same hour with a shared
     scaffold, or a shared network and the same minutes (a campaign first seen as several groups, its egress
     networks not yet linked by a second burst); or one opened in the last `BIRTH_WINDOW_HOURS` with one of its
-    harvesting templates and a network in common (a slow campaign's next members, not yet linked to the first).
+    harvesting templates and a network in common, or, both churning toolsets, a client (user agent) in common (a
+    slow campaign's next members, or a swarm's next NAT pool, not yet linked to the first).
     A campaign opens one incident, not several; one using a public scaffold from other networks stays apart."""
     return [
         uid
@@ -221,8 +222,11 @@ def _belongs(detection: Detection, incident: Incident, *, same_hour: bool) -> bo
     evidence = incident.evidence
     if same_hour:
         return bool(detection.scaffolds & set(evidence.scaffolds)) or _same_bursts(detection, evidence)
-    template = set(detection.templates) & set(evidence.templates)
-    return bool(template) and bool(set(detection.networks) & set(evidence.networks))
+    if set(detection.templates) & set(evidence.templates) and set(detection.networks) & set(evidence.networks):
+        return True
+    # Two swarms sweeping synthetic toolsets through the same client: NAT pools change networks, not the client.
+    churning = "toolset_churn" in detection.signals and "toolset_churn" in evidence.signals
+    return churning and bool(set(detection.user_agents) & set(evidence.user_agents))
 
 
 def _same_bursts(detection: Detection, evidence: IncidentEvidence) -> bool:
