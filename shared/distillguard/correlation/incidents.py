@@ -27,6 +27,9 @@ BIRTH_BUCKET_OVERLAP = 0.5
 BIRTH_WINDOW_HOURS = 3
 SEVERITY_LOW = 2  # OCSF severity ids
 SEVERITY_MEDIUM = 3
+SEVERITY_HIGH = 4
+SEVERITY_CRITICAL = 5
+COVERAGE_CONFIDENCE = 95  # the logs themselves say the prompt is missing
 
 
 class NotificationRules(BaseModel):
@@ -102,13 +105,10 @@ def severity_id(incident: Incident) -> int:
         return SEVERITY_LOW
     members, signals = len(incident.members), len(incident.evidence.signals)
     if members >= 50:
-        return 5
+        return SEVERITY_CRITICAL
     if members >= 10 or signals >= 3 or incident.evidence.suspicious >= 1000:
-        return 4
-    return 3
-
-
-COVERAGE_CONFIDENCE = 95  # the logs themselves say the prompt is missing
+        return SEVERITY_HIGH
+    return SEVERITY_MEDIUM
 
 
 def confidence(incident: Incident) -> int:
