@@ -385,3 +385,14 @@ def test_a_swarms_next_nat_pool_joins_its_young_incident_through_its_client() ->
         ["a1", "a2", "a3", "b1", "b2", "b3"],
         ["c1", "c2", "c3"],
     ]
+
+
+def test_two_lone_accounts_of_one_kind_in_one_hour_each_open_their_own_incident() -> None:
+    # Given two model hoppers from the same client and networks, starting within the same hours
+    traffic = Traffic()
+    first, second = traffic.hopper("hopper-a"), traffic.hopper("hopper-b")
+    # When correlated
+    created = [f for f in run_all(traffic).findings if f.activity == "create"]
+    # Then each is published in its own incident at the end of its second hour, not folded silently into the other
+    assert sorted(f.members for f in created) == [[first], [second]]
+    assert {f.time for f in created} == {START + timedelta(hours=2)}

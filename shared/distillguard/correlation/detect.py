@@ -58,7 +58,7 @@ LONE_SKELETON_SHARE = 0.1  # ...and per harvesting request (a pipeline's fixed p
 # of its requests (an evaluation harness or an app repeats one opening), and it is busy most minutes (a cron
 # pipeline fires in a few minutes each hour).
 FAST_MIN_HOURS = 2
-FAST_MIN_SUSPICIOUS = 100
+FAST_MIN_SUSPICIOUS = 60
 FAST_MIN_SHARE = 0.8
 FAST_MAX_TOP_OPENING_SHARE = 0.2
 FAST_MIN_ACTIVE_MINUTES_PER_HOUR = 15

@@ -208,10 +208,13 @@ def _born_together(detection: Detection, incidents: Mapping[str, Incident], hour
     harvesting templates and a network in common, or, both churning toolsets, a client (user agent) in common (a
     slow campaign's next members, or a swarm's next NAT pool, not yet linked to the first).
     A campaign opens one incident, not several; one using a public scaffold from other networks stays apart."""
+    if detection.kind != "cluster":
+        return []  # a lone account (or the coverage set) is its own incident unless it shares members
     return [
         uid
         for uid, incident in sorted(incidents.items())
         if incident.status == "open"
+        and incident.kind == "cluster"
         and incident.category == detection.category
         and hour_end - incident.created_at < timedelta(hours=BIRTH_WINDOW_HOURS)
         and _belongs(detection, incident, same_hour=incident.created_at == hour_end)
