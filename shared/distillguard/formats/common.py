@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +41,11 @@ def encodable(text: str) -> str:
     return text
 
 
+def encodable_facts(facts: Mapping[str, Any]) -> dict[str, Any]:
+    """A request's facts with every text made `encodable`."""
+    return {key: encodable(value) if isinstance(value, str) else value for key, value in facts.items()}
+
+
 def canonical_record(
     *,
     source_format: SourceFormat,
@@ -72,7 +78,7 @@ def canonical_record(
             "prompt_redacted", "the logger redacted the prompt", facts=facts, source_format=source_format
         )
     prompt = encodable(bounded_prompt(prompt, max_prompt_chars))
-    facts = {key: encodable(value) if isinstance(value, str) else value for key, value in facts.items()}
+    facts = encodable_facts(facts)
     try:
         return CanonicalRecord(
             source_format=source_format,

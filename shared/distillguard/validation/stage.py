@@ -31,7 +31,7 @@ from distillguard.formats import (
     read_raw_lines,
     skipped_object,
 )
-from distillguard.formats.common import encodable
+from distillguard.formats.common import encodable_facts
 from distillguard.jsonl import JsonlGzWriter
 from distillguard.layout import partition_of
 from distillguard.records import MOSTLY_UNLOGGED_SHARE, CanonicalRecord, RequestFacts, Verdict, unlogged
@@ -152,9 +152,9 @@ class ObjectValidation:
     def _unlogged(self, rejected: PromptNotLogged) -> Verdict | None:
         """The redacted request as an unlabelled verdict, when its facts are well formed and its time is inside the
         object's bounds (the expectation suite never sees it; a record that fails here is still counted)."""
-        facts = {key: encodable(value) if isinstance(value, str) else value for key, value in rejected.facts.items()}
+        facts = encodable_facts(rejected.facts) | {"source_version": self.source_version or None}
         try:
-            request = RequestFacts.model_validate({**facts, "source_version": self.source_version or None})
+            request = RequestFacts.model_validate(facts)
         except ValidationError:
             return None
         in_bounds = self.bounds.earliest <= request.timestamp <= self.bounds.latest
