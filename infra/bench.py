@@ -155,11 +155,8 @@ def timed_run(folder: Path, workers: int) -> tuple[int, float]:
 def timed_emulator_run(folder: Path) -> tuple[int, float]:
     """`replay --emulator`: the files dropped in the embedded emulator, the real handlers driven through the
     queues (full batches, as Lambda's poller delivers them under load), then the correlator."""
-    from moto.moto_api._internal.models import moto_api_backend
-
     from distillguard.local.pipeline import local_pipeline
 
-    moto_api_backend.reset()  # the embedded emulator's state lives in this process: each run starts empty
     with local_pipeline(stack_name=f"bench-{folder.name}") as (_, pipeline):
         started = time.perf_counter()
         pipeline.drop(folder)

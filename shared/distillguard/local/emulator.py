@@ -1,10 +1,12 @@
-"""The embedded AWS emulator: moto's server, in-process, on 127.0.0.1. With AWS_ENDPOINT_URL already set
-(LocalStack, say), that endpoint is used instead and nothing is started."""
+"""The embedded AWS emulator: moto's server on 127.0.0.1, in a process of its own (`emulator_server`), so that
+its work runs beside the handlers' instead of taking turns with them for one interpreter. With AWS_ENDPOINT_URL
+already set (LocalStack, say), that endpoint is used instead and nothing is started."""
 
 from __future__ import annotations
 
-import logging
 import os
+import subprocess  # nosec B404  # starts the emulator's server from this interpreter
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -35,37 +37,30 @@ def aws_endpoint() -> Iterator[Endpoint]:
         yield Endpoint(external, embedded=False)
         return
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
-    _deliver_sqs_messages_in_linear_time()
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
+    server = subprocess.Popen(  # noqa: S603  # nosec B603  # this interpreter, a module of this package
+        [sys.executable, "-m", "distillguard.local.emulator_server"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None and server.stdin is not None
+    url = server.stdout.readline().strip()
+    if not url.startswith("http://"):
+        server.kill()
+        raise RuntimeError(f"the embedded emulator did not start (exit code {server.wait()})")
     previous = {name: os.environ.get(name) for name in ["AWS_ENDPOINT_URL", *_TEST_CREDENTIALS]}
-    os.environ.update(_TEST_CREDENTIALS | {"AWS_ENDPOINT_URL": f"http://{host}:{port}"})
+    os.environ.update(_TEST_CREDENTIALS | {"AWS_ENDPOINT_URL": url})
     try:
-        yield Endpoint(f"http://{host}:{port}", embedded=True)
+        yield Endpoint(url, embedded=True)
     finally:
-        server.stop()
+        server.stdin.close()  # the server's signal to stop
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         for name, old in previous.items():
             if old is None:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = old
-
-
-def _deliver_sqs_messages_in_linear_time() -> None:
-    """moto checks each message it delivers against the queue's retention period by computing every attribute of
-    the queue, message counts included, so draining a queue of n messages costs n * n visibility checks: a full
-    day of one-request LiteLLM objects took tens of minutes. Read the retention period directly instead (the same
-    rule: a message older than the period is not delivered)."""
-    from moto.core.utils import unix_time
-    from moto.sqs.models import SQSBackend
-
-    def within_retention(self: SQSBackend, queue_name: str, message: object) -> bool:
-        retention = int(self.get_queue(queue_name).message_retention_period)  # type: ignore[attr-defined]
-        return bool(retention + message.sent_timestamp / 1000 > unix_time())  # type: ignore[attr-defined]
-
-    SQSBackend.is_message_valid_based_on_retention_period = within_retention  # type: ignore[method-assign]
