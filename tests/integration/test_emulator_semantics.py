@@ -113,3 +113,31 @@ def test_queue_counts_follow_receives_and_delays(endpoint: object) -> None:
     rest = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     first = {message["Body"] for message in received}
     assert sorted(message["Body"] for message in rest) == sorted({f"m{i}" for i in range(5)} - first)
+
+
+def test_deletes_take_each_message_once_and_name_the_bad_receipt_handles(endpoint: object) -> None:
+    sqs = client("sqs")
+    url = sqs.create_queue(QueueName=f"emu-{uuid.uuid4().hex[:8]}", Attributes={"VisibilityTimeout": "0"})["QueueUrl"]
+    for i in range(4):
+        sqs.send_message(QueueUrl=url, MessageBody=f"m{i}")
+    first = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    again = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]  # new receipt handles
+    assert len(first) == len(again) == 4
+    latest = {m["Body"]: m["ReceiptHandle"] for m in again}
+
+    # When a batch names two messages by their latest receipt handles, and one handle never issued
+    outcome = sqs.delete_message_batch(
+        QueueUrl=url,
+        Entries=[
+            {"Id": "zero", "ReceiptHandle": latest["m0"]},
+            {"Id": "one", "ReceiptHandle": latest["m1"]},
+            {"Id": "bad", "ReceiptHandle": "not-a-receipt-handle"},
+        ],
+    )
+
+    # Then the two messages are gone, the bad entry is reported, and deleting again is harmless
+    assert sorted(entry["Id"] for entry in outcome["Successful"]) == ["one", "zero"]
+    assert [(entry["Id"], entry["Code"]) for entry in outcome["Failed"]] == [("bad", "ReceiptHandleIsInvalid")]
+    sqs.delete_message(QueueUrl=url, ReceiptHandle=latest["m1"])
+    rest = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
+    assert sorted(message["Body"] for message in rest) == ["m2", "m3"]

@@ -12,6 +12,7 @@ from typing import Any
 def apply() -> None:
     _deliver_sqs_messages_in_linear_time()
     _count_sqs_messages_cheaply()
+    _delete_sqs_messages_in_one_pass()
     _dispatch_requests_without_listing_moto()
     _query_one_partition()
     _transact_without_copying_tables()
@@ -34,28 +35,96 @@ def _deliver_sqs_messages_in_linear_time() -> None:
 
 def _count_sqs_messages_cheaply() -> None:
     """moto computes every attribute of a queue, its three message counts included, for each message sent to it
-    (``SendMessage`` reads ``ContentBasedDeduplication`` from the full attribute map), and each count asks the clock
-    once per message: an S3 notification per one-request LiteLLM object made dropping n objects cost n * n clock
-    reads (about 60 ms per object at 3,000 objects). Count with one clock read per count instead (the same rules:
-    visible after ``visible_at``, delayed before ``delayed_until``)."""
+    (``SendMessage`` reads only ``ContentBasedDeduplication``, from the full attribute map), and each count asks
+    the clock once per message in the queue: an S3 notification per one-request LiteLLM object made dropping n
+    objects cost n * n clock reads (about 60 ms per object at 3,000 objects). A send no longer counts (it reads no
+    count), and a count reads the clock once (the same rules: visible after ``visible_at``, delayed before
+    ``delayed_until``)."""
     from moto.core.utils import unix_time_millis
-    from moto.sqs.models import Queue
+    from moto.sqs.models import Queue, SQSBackend
+
+    sending = threading.local()  # moto's server answers each request on its own thread
 
     def messages(self: Queue) -> list[Any]:
         now = unix_time_millis()
         return [m for m in self._messages if now > m.visible_at and not now < m.delayed_until]
 
+    def visible(self: Queue) -> int:
+        return 0 if getattr(sending, "active", False) else len(messages(self))
+
     def not_visible(self: Queue) -> int:
+        if getattr(sending, "active", False):
+            return 0
         now = unix_time_millis()
         return sum(1 for m in self._messages if not now > m.visible_at)
 
     def delayed(self: Queue) -> int:
+        if getattr(sending, "active", False):
+            return 0
         now = unix_time_millis()
         return sum(1 for m in self._messages if now < m.delayed_until)
 
+    original_send = SQSBackend.send_message
+
+    def send_message(self: SQSBackend, *args: Any, **kwargs: Any) -> Any:
+        sending.active = True
+        try:
+            return original_send(self, *args, **kwargs)
+        finally:
+            sending.active = False
+
     Queue.messages = property(messages)  # type: ignore[method-assign,assignment]
+    Queue.approximate_number_of_messages = property(visible)  # type: ignore[method-assign,assignment]
     Queue.approximate_number_of_messages_not_visible = property(not_visible)  # type: ignore[method-assign,assignment]
     Queue.approximate_number_of_messages_delayed = property(delayed)  # type: ignore[method-assign,assignment]
+    SQSBackend.send_message = send_message  # type: ignore[method-assign]
+
+
+def _delete_sqs_messages_in_one_pass() -> None:
+    """moto deletes a message by scanning the whole queue twice, building a list of receipt handles per message,
+    and a batch of ten deletes scans it twenty times: draining a queue of n messages cost n * n. A batch now scans
+    the queue once, with the same outcomes per entry (deleted, already deleted, or an invalid receipt handle)."""
+    from moto.sqs.exceptions import ReceiptHandleIsInvalid
+    from moto.sqs.models import Queue, SQSBackend
+
+    def delete(queue: Queue, handles: set[str]) -> set[str]:
+        """Deletes the messages holding any of ``handles``; returns the handles that are deleted now or were."""
+        done = {handle for handle in handles if handle in queue.deleted_messages}
+        wanted = handles - done
+        kept = []
+        for message in queue._messages:
+            if message.receipt_handle in wanted or not wanted.isdisjoint(message._old_receipt_handles):
+                done |= wanted.intersection(message.all_receipt_handles)
+                queue.pending_messages.discard(message)
+                queue.deleted_messages.update(message.all_receipt_handles)  # type: ignore[arg-type]
+            else:
+                kept.append(message)
+        queue._messages = kept
+        return done
+
+    def delete_message(self: Queue, receipt_handle: str) -> None:
+        if receipt_handle not in delete(self, {receipt_handle}):
+            raise ReceiptHandleIsInvalid()
+
+    def delete_message_batch(
+        self: SQSBackend, queue_name: str, receipts: list[dict[str, Any]]
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        deleted = delete(self.get_queue(queue_name), {receipt["ReceiptHandle"] for receipt in receipts})
+        success = [receipt["Id"] for receipt in receipts if receipt["ReceiptHandle"] in deleted]
+        errors = [
+            {
+                "Id": receipt["Id"],
+                "SenderFault": True,
+                "Code": "ReceiptHandleIsInvalid",
+                "Message": f'The input receipt handle "{receipt["ReceiptHandle"]}" is not a valid receipt handle.',
+            }
+            for receipt in receipts
+            if receipt["ReceiptHandle"] not in deleted
+        ]
+        return success, errors
+
+    Queue.delete_message = delete_message  # type: ignore[method-assign]
+    SQSBackend.delete_message_batch = delete_message_batch  # type: ignore[method-assign]
 
 
 def _dispatch_requests_without_listing_moto() -> None:
