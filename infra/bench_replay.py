@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from distillguard.cli import main as distillguard
+from distillguard.findings import PublishedFinding
 
 
 def run(scale: str, seed: int) -> dict[str, object]:
@@ -23,17 +24,19 @@ def run(scale: str, seed: int) -> dict[str, object]:
                 "replay",
                 str(logs),
                 "--emulator",
-                "--alerts-out",
-                f"{scratch}/alerts.jsonl",
+                "--findings-out",
+                f"{scratch}/findings.jsonl",
                 "--summary-out",
                 f"{scratch}/summary.json",
             ]
         )
         elapsed = time.perf_counter() - started
         summary = json.loads(Path(scratch, "summary.json").read_text())
-        alerted = {
-            json.loads(line)["customer_account"] for line in Path(scratch, "alerts.jsonl").read_text().splitlines()
-        }
+        findings = [
+            PublishedFinding.from_message(line)
+            for line in Path(scratch, "findings.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        alerted = {member for finding in findings if finding.about_harvesting for member in finding.members}
     attackers = truth.attackers
     return {
         "records_written": truth.n_records + truth.n_broken,
