@@ -32,6 +32,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from distillguard.correlation.evidence import top
 from distillguard.correlation.profile import MINUTES_PER_HOUR, AccountProfile, ActivityTimeline, activity_timeline
 from distillguard.records import MOSTLY_UNLOGGED_SHARE, SUSPICIOUS_LABELS, Label
 from distillguard.suppression.model import NONE, ActiveSuppressions
@@ -394,10 +395,10 @@ def _detection(
         suspicious=sum(by_label[label] for label in SUSPICIOUS_LABELS),
         prompts=sum(profile.prompts for profile in members),
         by_label=dict(by_label),
-        templates=dict(templates.most_common(8)),
-        networks=dict(networks.most_common(8)),
-        user_agents=dict(user_agents.most_common(4)),
-        models=dict(models.most_common(6)),
+        templates=top(templates, 8),
+        networks=top(networks, 8),
+        user_agents=top(user_agents, 4),
+        models=top(models, 6),
         new_models=tuple(sorted(model for model in models if model in fresh_models)),
         first_seen=min(seen),
         last_seen=max(last),

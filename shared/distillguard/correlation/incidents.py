@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from distillguard.correlation.detect import MAX_UNLOGGED_MEMBERS, Category, Detection, DetectionKind, Signal
+from distillguard.correlation.evidence import top
 from distillguard.correlation.profile import ActivityTimeline, combined_timelines
 
 Activity = Literal["create", "update", "close"]
@@ -151,18 +152,16 @@ def _combined(first: IncidentEvidence, second: IncidentEvidence) -> IncidentEvid
         suspicious=first.suspicious + second.suspicious,
         prompts=first.prompts + second.prompts,
         by_label=_sum(first.by_label, second.by_label),
-        templates=dict(Counter(_sum(first.templates, second.templates)).most_common(8)),
-        networks=dict(Counter(_sum(first.networks, second.networks)).most_common(8)),
-        user_agents=dict(Counter(_sum(first.user_agents, second.user_agents)).most_common(4)),
-        models=dict(Counter(_sum(first.models, second.models)).most_common(6)),
+        templates=top(_sum(first.templates, second.templates), 8),
+        networks=top(_sum(first.networks, second.networks), 8),
+        user_agents=top(_sum(first.user_agents, second.user_agents), 4),
+        models=top(_sum(first.models, second.models), 6),
         new_models=sorted(set(first.new_models) | set(second.new_models)),
         scaffolds=sorted(set(first.scaffolds) | set(second.scaffolds)),
         timeline=combined_timelines(first.timeline, second.timeline),
         examples={**second.examples, **first.examples},
         unlogged=first.unlogged + second.unlogged,
-        unlogged_members=dict(
-            Counter(_sum(first.unlogged_members, second.unlogged_members)).most_common(MAX_UNLOGGED_MEMBERS)
-        ),
+        unlogged_members=top(_sum(first.unlogged_members, second.unlogged_members), MAX_UNLOGGED_MEMBERS),
         buckets=sorted(set(first.buckets) | set(second.buckets)),
     )
 
