@@ -22,6 +22,7 @@ def main() -> int:
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"http://127.0.0.1:{server.server_port}", flush=True)
+    sys.stdout = sys.stderr  # nobody reads the pipe after the URL: moto's own prints must not fill it and block
 
     def stop_when_stdin_closes() -> None:
         sys.stdin.read()
