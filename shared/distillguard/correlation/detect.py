@@ -178,13 +178,25 @@ def new_models(
     return {model for model, first in models_first_seen.items() if first >= after and first >= recent}
 
 
+def _buckets(profile: AccountProfile) -> set[int]:
+    """The `BUCKET_MINUTES`-minute buckets (epoch) the account harvested in."""
+    return {minute // BUCKET_MINUTES for minute in profile.minutes}
+
+
+def _churns_toolsets(profile: AccountProfile) -> bool:
+    """A new toolset with nearly every agentic request (`CHURN_SHARE`): a swarm's synthetic schemas, not an app."""
+    agentic = profile.by_label["agentic_extraction"]
+    return agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
+
+
 def _link_keys(
-    profile: AccountProfile, pure_templates: set[str], ignored_networks: frozenset[str]
+    profile: AccountProfile, active_buckets: set[int], pure_templates: set[str], ignored_networks: frozenset[str]
 ) -> dict[str, set[str]]:
-    """The account's composite keys, by kind (a suppressed network is no key)."""
+    """The account's composite keys, by kind (a suppressed network is no key); `active_buckets` are its
+    `_buckets`."""
     templates = [fp for fp in profile.suspicious_fingerprints if fp in pure_templates]
     networks = [network for network in profile.networks if network not in ignored_networks]
-    buckets = sorted({minute // BUCKET_MINUTES for minute in profile.minutes})
+    buckets = sorted(active_buckets)
     if len(buckets) > MAX_BUCKETS_PER_HOUR * len(profile.suspicious_hours):
         # Busy in most minutes of its hours: continuous traffic, not bursts. Its timing says nothing about
         # coordination, and would otherwise bridge every campaign active at the same time.
@@ -193,7 +205,7 @@ def _link_keys(
     # /24 alone is everyday (privacy relays, campuses), so that pairing is not a link.
     categories = ["agentic_extraction"] if profile.by_label["agentic_extraction"] else []
     agentic = profile.by_label["agentic_extraction"]
-    churning = agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
+    churning = _churns_toolsets(profile)
     if min(agentic, profile.by_label["cot_harvesting"]) >= MIXED_SHARE * profile.suspicious:
         # Both kinds at once (a model hopper): its scaffolds and minutes touch a chain-of-thought campaign and an
         # agentic one alike, so they would bridge unrelated campaigns; it links by network only.
@@ -219,14 +231,16 @@ def _linked_groups(
     account only if the account takes part in at least `MIN_SHARED_BUCKETS` bursts (or one twice the minimum
     size) and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members meet in every
     burst and are quiet in between; an account with its own rhythm crosses a burst by chance."""
+    active_buckets = {profile.account: _buckets(profile) for profile in candidates}
     holders: dict[tuple[str, str], list[str]] = defaultdict(list)
     for profile in candidates:
-        for kind, keys in _link_keys(profile, pure_templates, ignored_networks).items():
+        for kind, keys in _link_keys(
+            profile, active_buckets[profile.account], pure_templates, ignored_networks
+        ).items():
             for key in keys:
                 holders[(kind, key)].append(profile.account)
     bursts = _bursts(holders)
     shared_buckets: dict[str, set[str]] = defaultdict(set)
-    active_buckets = {p.account: {m // BUCKET_MINUTES for m in p.minutes} for p in candidates}
     for burst in bursts:
         for account in holders[burst]:
             shared_buckets[account].add(burst[1].rsplit("|", 1)[1])
@@ -405,7 +419,7 @@ def _detection(
         member_evidence=member_evidence,
         unlogged=unlogged_members(members),
         unlogged_requests=sum(profile.unlogged for profile in members),
-        buckets=frozenset(minute // BUCKET_MINUTES for profile in members for minute in profile.minutes),
+        buckets=frozenset().union(*map(_buckets, members)),
         timeline=activity_timeline(members),
         examples={fp: ex for fp in templates for p in members if (ex := p.examples.get(fp))},
     )
@@ -469,8 +483,7 @@ def _lone_reason(profile: AccountProfile, rules: DetectionRules) -> str | None:
         if profile.suspicious >= rules.mixed_min_suspicious and hours >= rules.lone_min_hours:
             return f"both harvesting kinds: {cot} chain-of-thought and {agentic} agentic prompts over {hours} hours"
         # A new toolset with nearly every agentic request as well: no app does both, so two hours are enough.
-        churning = agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
-        if profile.suspicious >= FAST_MIXED_MIN_SUSPICIOUS and hours >= FAST_MIN_HOURS and churning:
+        if profile.suspicious >= FAST_MIXED_MIN_SUSPICIOUS and hours >= FAST_MIN_HOURS and _churns_toolsets(profile):
             return (
                 f"both harvesting kinds over new toolsets: {cot} chain-of-thought and {agentic} agentic prompts "
                 f"({len(profile.toolsets)} toolsets) over {hours} hours"
