@@ -33,7 +33,9 @@ from distillguard.engine.run import batch_of, batches, correlate, run_folder, st
 from distillguard.findings import PublishedFinding
 from distillguard.layout import KeyLayout
 from distillguard.local.pipeline import log_files
-from distillguard.stages import aggregate_objects, classify_object, validate_objects
+from distillguard.stages.aggregate import aggregate_objects
+from distillguard.stages.classify import classify_object
+from distillguard.stages.validate import validate_objects
 from distillguard.validation import ValidationReport
 
 try:

@@ -257,7 +257,9 @@ def run_stage(stage: str, key: str, root: Path) -> dict[str, Any]:
     from distillguard.adapters.memory import MemoryEvidenceStore
     from distillguard.adapters.s3 import ObjectStore
     from distillguard.config import ClassifySettings, ValidateSettings
-    from distillguard.stages import aggregate_objects, classify_object, validate_objects
+    from distillguard.stages.aggregate import aggregate_objects
+    from distillguard.stages.classify import classify_object
+    from distillguard.stages.validate import validate_objects
 
     objects = ObjectStore(FileS3Client(root), BUCKET)
     result: dict[str, Any] = {"stage": stage, "key": key}

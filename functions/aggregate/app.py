@@ -19,7 +19,7 @@ from distillguard.adapters.s3 import ObjectStore
 from distillguard.config import AggregateSettings
 from distillguard.events import announced_keys, batch_item_failures, unique_keys
 from distillguard.observability import logger, metrics
-from distillguard.stages import aggregate_objects
+from distillguard.stages.aggregate import aggregate_objects
 
 settings = AggregateSettings()  # type: ignore[call-arg]  # read from the environment
 objects = ObjectStore(client("s3"), settings.bucket_name)

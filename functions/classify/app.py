@@ -16,7 +16,7 @@ from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
 from distillguard.config import ClassifySettings
 from distillguard.events import created_objects
 from distillguard.observability import logger, metrics
-from distillguard.stages import classify_object
+from distillguard.stages.classify import classify_object
 
 settings = ClassifySettings()  # type: ignore[call-arg]  # read from the environment
 objects = ObjectStore(client("s3"), settings.bucket_name)

@@ -18,7 +18,7 @@ from distillguard.adapters.s3 import ObjectStore
 from distillguard.config import ValidateSettings
 from distillguard.events import announced_keys, batch_item_failures, is_listed_batch, listed_keys, unique_keys
 from distillguard.observability import logger, metrics
-from distillguard.stages import validate_objects
+from distillguard.stages.validate import validate_objects
 from distillguard.validation.expectations import RecordExpectations
 
 settings = ValidateSettings()  # type: ignore[call-arg]  # read from the environment

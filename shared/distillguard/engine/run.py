@@ -27,7 +27,9 @@ from distillguard.engine.objects import BucketObjectStore, FolderObjectStore
 from distillguard.engine.settings import function_settings
 from distillguard.findings import PublishedFinding
 from distillguard.layout import KeyLayout, SourceBatch
-from distillguard.stages import aggregate_objects, classify_object, validate_objects
+from distillguard.stages.aggregate import aggregate_objects
+from distillguard.stages.classify import classify_object
+from distillguard.stages.validate import validate_objects
 from distillguard.summary import ReplaySummary, replay_summary
 from distillguard.validation import ValidationReport
 from distillguard.validation.expectations import RecordExpectations

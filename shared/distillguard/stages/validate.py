@@ -1,8 +1,4 @@
-"""One function per stage: read the input object, run the domain code, write the outputs.
-
-Outputs are written before the manifest, and every key is derived from what the stage read (validate: the batch
-of raw objects; classify: its validated object), so a stage that fails half-way and is retried overwrites its
-partial outputs instead of duplicating them."""
+"""The validate stage: a batch of raw log objects -> validated records, quarantine and one manifest."""
 
 from __future__ import annotations
 
@@ -13,44 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
-from typing import Protocol
 
 from botocore.exceptions import ClientError
-from pydantic import BaseModel
 
 from distillguard.adapters.s3 import S3Object
-from distillguard.aggregation.service import AggregationReport, EvidenceWriter, record_evidence
-from distillguard.classification import ClassificationReport, PromptLabeller, classify_stream
-from distillguard.config import ClassifySettings, ValidateSettings
+from distillguard.config import ValidateSettings
 from distillguard.formats import FormatSettings, OffloadedBodies
-from distillguard.jsonl import JsonlGzWriter, read_models
 from distillguard.layout import KeyLayout, SourceBatch
-from distillguard.records import CanonicalRecord, Verdict
+from distillguard.stages.ports import SCRATCH, ObjectStore
 from distillguard.validation import BatchManifest, ObjectOutputs, ValidationReport, ValidationRun
 from distillguard.validation.expectations import RecordExpectations
 
-
-class ObjectStore(Protocol):
-    """What the stages need of an object store: S3 (adapters.s3.ObjectStore) or local folders (engine)."""
-
-    @property
-    def bucket(self) -> str: ...
-
-    @property
-    def read_threads(self) -> int:
-        """How many objects to open at once: several for a network store, one for local files."""
-        ...
-
-    def open(self, key: str) -> S3Object: ...
-
-    def upload(self, path: Path, key: str, content_type: str = ...) -> None: ...
-
-    def put_model(self, key: str, model: BaseModel) -> None: ...
-
-    def read_bounded(self, key: str, max_bytes: int) -> bytes | None: ...
-
-
-SCRATCH = tempfile.gettempdir()  # /tmp in Lambda: sized by the function's EphemeralStorage
 PREFETCH_BYTES = 1024 * 1024
 
 
@@ -161,43 +130,3 @@ def _write_batch(
             objects.upload(Path(joined.name), key)
         setattr(manifest, attribute, key)
     objects.put_model(layout.validate_manifest_key(batch), manifest)
-
-
-def classify_object(
-    key: str, *, objects: ObjectStore, settings: ClassifySettings, labeller: PromptLabeller
-) -> ClassificationReport:
-    layout = KeyLayout(settings)
-    source = objects.open(key)
-    with JsonlGzWriter(SCRATCH) as out:
-        report = classify_stream(
-            read_models(source.body, CanonicalRecord),
-            source_key=key,
-            labeller=labeller,
-            batch_size=settings.classify_batch_size,
-            out=out,
-        )
-        out.close()
-        objects.upload(out.path, layout.verdicts_key(key))
-    objects.put_model(layout.classify_manifest_key(key), report)
-    return report
-
-
-def aggregate_objects(keys: Sequence[str], *, objects: ObjectStore, store: EvidenceWriter) -> AggregationReport:
-    """Records the evidence of a batch of verdict objects, one object at a time and each streamed (memory stays
-    bounded whatever their size); objects that could not be read or stored are listed in `failed_objects` (keyed
-    by S3 key) and are safe to retry: each raw record is counted once, however batched."""
-
-    def verdicts(key: str) -> Iterator[Verdict]:
-        yield from read_models(objects.open(key).body, Verdict)  # opened when first read
-
-    total = AggregationReport()
-    for key in keys:
-        report = record_evidence({key: verdicts(key)}, store, verdicts)
-        total.prompts += report.prompts
-        total.unlogged += report.unlogged
-        total.suspicious += report.suspicious
-        total.evidence_items += report.evidence_items
-        total.already_counted += report.already_counted
-        total.replaced_items += report.replaced_items
-        total.failed_objects.update(report.failed_objects)
-    return total
