@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from distillguard.adapters.memory import MemoryEvidenceStore
+from distillguard.engine.collection import fewer_collections, freeze_heap
 from distillguard.engine.objects import FolderObjectStore
 from distillguard.engine.run import batch_of, batches, correlate, run_folder, stage_settings
 from distillguard.findings import PublishedFinding
@@ -88,7 +89,13 @@ class StageRun:
 
 def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggregate_batch: int = 1) -> StageRun:
     """Validate, classify, aggregate (`aggregate_batch` verdict objects a call) and correlate over the store's raw
-    objects, each stage over everything before the next, on one core, timing each."""
+    objects, each stage over everything before the next, on one core, timing each, with the engine's garbage
+    collection settings (`engine.collection`)."""
+    with fewer_collections():
+        return _run_stages(objects, store, aggregate_batch)
+
+
+def _run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, aggregate_batch: int) -> StageRun:
     from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
     from distillguard.validation.expectations import RecordExpectations
 
@@ -96,6 +103,7 @@ def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggreg
     classifier = PromptClassifier.load(DEFAULT_MODEL_DIR, intra_op_threads=1)
     expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
     expectations.warm_up()
+    freeze_heap()
     layout = KeyLayout(settings.validate)
     listing = objects.raw_listing()
     seconds: dict[str, float] = {}
@@ -122,6 +130,7 @@ def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggreg
     for start in range(0, len(verdicts), aggregate_batch):
         aggregate_objects(verdicts[start : start + aggregate_batch], objects=objects, store=store)
     seconds["aggregate"] = time.perf_counter() - started
+    freeze_heap()
     started = time.perf_counter()
     findings = correlate(store, settings.correlate)
     seconds["correlate"] = time.perf_counter() - started

@@ -36,6 +36,13 @@ NOT_IMPORTED = {
     "aggregate": {"onnxruntime", "numpy", "great_expectations"},
     "correlate": {"onnxruntime", "numpy", "great_expectations"},
 }
+# Nor another stage's code, nor every log parser, where it has no use for them (their import time is cold start).
+OTHER_CODE = {
+    "validate": {"distillguard.stages.classify", "distillguard.stages.aggregate", "distillguard.classifier"},
+    "classify": {"distillguard.stages.validate", "distillguard.stages.aggregate", "distillguard.formats.parse"},
+    "aggregate": {"distillguard.stages.validate", "distillguard.stages.classify", "distillguard.formats.parse"},
+    "correlate": {"distillguard.stages", "distillguard.formats.parse"},
+}
 NOT_SHIPPED = {"onnxruntime", "numpy", "great-expectations"}
 
 
@@ -45,6 +52,8 @@ def test_a_function_imports_only_the_heavy_modules_it_uses(function):
     profile = import_profile(FunctionCode(function, ROOT / "functions" / function, "app"), ENVIRONMENT)
     # Then none of the heavy modules it never uses were imported
     assert set(profile["heavy_modules"]) & NOT_IMPORTED[function] == set()
+    # And none of the project's code that belongs to another stage
+    assert set(profile["distillguard_modules"]) & OTHER_CODE[function] == set()
     # And nothing the shared layer leaves out (shared/Makefile) was needed
     used, left_out = set(profile["distillguard_modules"]), not_in_layer()
     assert used and not {name for name in used if any(name == m or name.startswith(m + ".") for m in left_out)}

@@ -23,6 +23,7 @@ from distillguard.config import AggregateSettings, ClassifySettings, CorrelateSe
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.service import Correlator
 from distillguard.correlation.settings import correlator_rules
+from distillguard.engine.collection import fewer_collections, freeze_heap
 from distillguard.engine.objects import BucketObjectStore, FolderObjectStore
 from distillguard.engine.settings import function_settings
 from distillguard.findings import PublishedFinding
@@ -110,6 +111,7 @@ def _start_worker(
     classifier = PromptClassifier.load(model_dir, providers=providers, intra_op_threads=1)
     expectations = RecordExpectations(max_prompt_chars=settings.validate.max_prompt_chars)
     _worker = _Worker(settings, objects, classifier, expectations)
+    freeze_heap()
 
 
 def _run_batch(keys: Sequence[str]) -> BatchResult:
@@ -179,7 +181,7 @@ def run_objects(
     """Validates the store's raw objects in batches on `workers` processes, classifies and aggregates each batch,
     merges the evidence and correlates; `progress(batches done, batches, records so far)` follows along."""
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="distillguard-engine-", dir=scratch) as scratch_dir:
+    with fewer_collections(), tempfile.TemporaryDirectory(prefix="distillguard-engine-", dir=scratch) as scratch_dir:
         objects = store(Path(scratch_dir))
         work = list(batches(objects.raw_listing(), settings.batch_objects))
         evidence = MemoryEvidenceStore()
@@ -194,6 +196,7 @@ def run_objects(
             records += result.records
             if progress is not None:
                 progress(done, len(work), records)
+        freeze_heap()  # the evidence of every account-hour: alive until the end
         findings = correlate(evidence, settings.correlate)
         summary = replay_summary(
             objects,
