@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 # A line longer than this is taken to be filled-in content (a pasted problem, a document, an issue), not template.
 LONG_LINE_CHARS = 160
@@ -18,6 +19,10 @@ KEPT_HEAD_WORDS = 4
 # first HEAD_SCAN_CHARS characters are masked, to find its opening words.
 MAX_MASKED_LINE_CHARS = 4_096
 HEAD_SCAN_CHARS = 1_024
+# Template lines repeat across thousands of prompts (a scaffold's instructions, role headers, an app's system
+# prompt): the masked form of lines up to this long is remembered, at most CACHED_LINES of them (a few MB).
+CACHED_LINE_CHARS = 512
+CACHED_LINES = 16_384
 
 # Every pattern runs in time linear in its input (no nested or overlapping repetition, no lookahead that rescans a
 # run), so a hostile prompt costs what a plain one of the same length costs:
@@ -61,6 +66,17 @@ def _masked(line: str) -> str:
 
 
 def _mask_line(line: str, *, keep_head: bool) -> str:
+    if len(line) <= CACHED_LINE_CHARS:
+        return _mask_short_line(line, keep_head)
+    return _mask_any_line(line, keep_head=keep_head)
+
+
+@lru_cache(maxsize=CACHED_LINES)
+def _mask_short_line(line: str, keep_head: bool) -> str:  # noqa: FBT001  # positional: one cache key per call form
+    return _mask_any_line(line, keep_head=keep_head)
+
+
+def _mask_any_line(line: str, *, keep_head: bool) -> str:
     if len(line) > MAX_MASKED_LINE_CHARS:  # length first: no pattern work on what is content anyway
         if not keep_head:
             return _SPAN
