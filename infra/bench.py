@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from distillguard.adapters.memory import MemoryEvidenceStore
-from distillguard.engine.collection import fewer_collections, freeze_heap
+from distillguard.collection import fewer_collections, freeze_heap
 from distillguard.engine.objects import FolderObjectStore
 from distillguard.engine.run import batch_of, batches, correlate, run_folder, stage_settings
 from distillguard.findings import PublishedFinding
@@ -90,7 +90,7 @@ class StageRun:
 def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggregate_batch: int = 1) -> StageRun:
     """Validate, classify, aggregate (`aggregate_batch` verdict objects a call) and correlate over the store's raw
     objects, each stage over everything before the next, on one core, timing each, with the engine's garbage
-    collection settings (`engine.collection`)."""
+    collection settings (`distillguard.collection`)."""
     with fewer_collections():
         return _run_stages(objects, store, aggregate_batch)
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from distillguard.adapters.memory import MemoryIncidentStore, MemoryPublisher
+from distillguard.collection import fewer_collections
 from distillguard.config import CorrelateSettings
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.service import Correlator, Watermark
@@ -116,7 +117,8 @@ def bench(args: argparse.Namespace) -> dict[str, Any]:
     )
     rss_before = _peak_rss_mb()
     started = time.perf_counter()
-    report = correlator.run(flush=True)
+    with fewer_collections():  # as the correlate function runs it
+        report = correlator.run(flush=True)
     seconds = time.perf_counter() - started
     return {
         "benchmark": "correlator",

@@ -17,6 +17,7 @@ from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentSt
 from distillguard.adapters.securityhub import SecurityHubForwarder
 from distillguard.adapters.sns import SnsFindingPublisher
 from distillguard.adapters.suppressions import DynamoSuppressionStore
+from distillguard.collection import fewer_collections
 from distillguard.config import CorrelateSettings
 from distillguard.correlation.service import Correlator, FanOut, FindingPublisher
 from distillguard.correlation.settings import correlator_rules
@@ -48,7 +49,8 @@ correlator = Correlator(
 @logger.inject_lambda_context
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    report = correlator.run(flush=bool(event.get("flush", False)))
+    with fewer_collections():  # the horizon's evidence is a large heap that lives for the whole run
+        report = correlator.run(flush=bool(event.get("flush", False)))
     logger.info(
         "correlated",
         extra={

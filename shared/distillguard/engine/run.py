@@ -19,11 +19,11 @@ from typing import Any
 
 from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStore, MemoryPublisher
 from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
+from distillguard.collection import fewer_collections, freeze_heap
 from distillguard.config import AggregateSettings, ClassifySettings, CorrelateSettings, ValidateSettings
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.service import Correlator
 from distillguard.correlation.settings import correlator_rules
-from distillguard.engine.collection import fewer_collections, freeze_heap
 from distillguard.engine.objects import BucketObjectStore, FolderObjectStore
 from distillguard.engine.settings import function_settings
 from distillguard.findings import PublishedFinding

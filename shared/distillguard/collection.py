@@ -1,9 +1,10 @@
-"""Garbage collection tuned for the engine's heap.
+"""Garbage collection tuned for a large, long-lived heap: the in-process engine and the correlate function.
 
-The engine keeps a large heap alive for the whole run (the model, the expectation suite, then the evidence of
-every account-hour) while it allocates many short-lived containers. With CPython's default thresholds a young
+Both keep a large heap alive for the whole run (the model, the expectation suite, then the evidence of every
+account-hour) while they allocate many short-lived containers. With CPython's default thresholds a young
 collection runs every 700 allocations and every tenth one of those traverses the older objects again: on the
-small replay that was about a third of the correlator's time (`python -m infra.bench` measures the stages).
+small replay that was about a third of the correlator's time (`python -m infra.bench` measures the stages), and
+`python -m infra.bench_correlator --accounts 20000 --hours 12` took 19.6 s with the defaults, 13.9 s without.
 Reference counting still frees everything that is not in a cycle; only how often the cycle collector runs
 changes, so results do not."""
 
