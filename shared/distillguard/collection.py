@@ -4,7 +4,7 @@ Both keep a large heap alive for the whole run (the model, the expectation suite
 account-hour) while they allocate many short-lived containers. With CPython's default thresholds a young
 collection runs every 700 allocations and every tenth one of those traverses the older objects again: on the
 small replay that was about a third of the correlator's time (`python -m infra.bench` measures the stages), and
-`python -m infra.bench_correlator --accounts 20000 --hours 12` took 19.6 s with the defaults, 13.9 s without.
+`python -m infra.bench_correlator --accounts 20000 --hours 12` took 19.6 s with the defaults and 13.9 s with these.
 Reference counting still frees everything that is not in a cycle; only how often the cycle collector runs
 changes, so results do not."""
 
