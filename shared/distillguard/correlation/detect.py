@@ -189,11 +189,13 @@ def _churns_toolsets(profile: AccountProfile) -> bool:
     return agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
 
 
+LinkKey = tuple[str, str, str | int]  # (kind, template or network, what it is paired with)
+
+
 def _link_keys(
     profile: AccountProfile, active_buckets: set[int], pure_templates: set[str], ignored_networks: frozenset[str]
-) -> dict[str, set[str]]:
-    """The account's composite keys, by kind (a suppressed network is no key); `active_buckets` are its
-    `_buckets`."""
+) -> set[LinkKey]:
+    """The account's composite keys (a suppressed network is no key); `active_buckets` are its `_buckets`."""
     templates = [fp for fp in profile.suspicious_fingerprints if fp in pure_templates]
     networks = [network for network in profile.networks if network not in ignored_networks]
     buckets = sorted(active_buckets)
@@ -210,14 +212,15 @@ def _link_keys(
         # Both kinds at once (a model hopper): its scaffolds and minutes touch a chain-of-thought campaign and an
         # agentic one alike, so they would bridge unrelated campaigns; it links by network only.
         buckets, churning = [], False
-    return {
-        # Bedrock logs carry no source address: a swarm there shows only its scaffold and its toolset churn.
-        "template+churn": {f"{t}|churn" for t in templates} if churning else set(),
-        "template+network": {f"{t}|{n}" for t in templates for n in networks},
-        "template+timing": {f"{t}|{b}" for t in templates for b in buckets},
-        "network+timing": {f"{n}|{b}" for n in networks for b in buckets},
-        "network+category": {f"{n}|{c}" for n in networks for c in categories},
-    }
+    keys: set[LinkKey] = set()
+    # Bedrock logs carry no source address: a swarm there shows only its scaffold and its toolset churn.
+    if churning:
+        keys.update(("template+churn", t, "churn") for t in templates)
+    keys.update(("template+network", t, n) for t in templates for n in networks)
+    keys.update(("template+timing", t, b) for t in templates for b in buckets)
+    keys.update(("network+timing", n, b) for n in networks for b in buckets)
+    keys.update(("network+category", n, c) for n in networks for c in categories)
+    return keys
 
 
 def _linked_groups(
@@ -232,21 +235,16 @@ def _linked_groups(
     size) and they are most of its active buckets (`MIN_SHARED_BUCKET_SHARE`): hydra members meet in every
     burst and are quiet in between; an account with its own rhythm crosses a burst by chance."""
     active_buckets = {profile.account: _buckets(profile) for profile in candidates}
-    holders: dict[tuple[str, str], list[str]] = defaultdict(list)
+    holders: dict[LinkKey, list[str]] = defaultdict(list)
     for profile in candidates:
-        for kind, keys in _link_keys(
-            profile, active_buckets[profile.account], pure_templates, ignored_networks
-        ).items():
-            for key in keys:
-                holders[(kind, key)].append(profile.account)
+        for key in _link_keys(profile, active_buckets[profile.account], pure_templates, ignored_networks):
+            holders[key].append(profile.account)
     bursts = _bursts(holders)
-    shared_buckets: dict[str, set[str]] = defaultdict(set)
+    shared_buckets: dict[str, set[str | int]] = defaultdict(set)
     for burst in bursts:
         for account in holders[burst]:
-            shared_buckets[account].add(burst[1].rsplit("|", 1)[1])
-    big_burst_buckets = {
-        burst[1].rsplit("|", 1)[1] for burst in bursts if len(holders[burst]) >= 2 * MIN_BURST_ACCOUNTS
-    }
+            shared_buckets[account].add(burst[2])
+    big_burst_buckets = {burst[2] for burst in bursts if len(holders[burst]) >= 2 * MIN_BURST_ACCOUNTS}
     in_step = {
         account
         for account, buckets in shared_buckets.items()
@@ -255,24 +253,26 @@ def _linked_groups(
     }
     union = _UnionFind()
     link_kinds: dict[str, set[str]] = defaultdict(set)
-    for (kind, key), accounts in holders.items():
-        if kind in TIMING_KINDS:
-            accounts = [a for a in accounts if a in in_step] if (kind, key) in bursts else []
+    for key, accounts in holders.items():
         if len(accounts) < 2:
             continue
+        kind = key[0]
+        if kind in TIMING_KINDS:
+            accounts = [a for a in accounts if a in in_step] if key in bursts else []
+            if len(accounts) < 2:
+                continue
         for account in accounts:
             union.union(accounts[0], account)
             link_kinds[account].add(kind)
     return [group for group in union.groups() if len(group) > 1], link_kinds
 
 
-def _bursts(holders: Mapping[tuple[str, str], list[str]]) -> set[tuple[str, str]]:
+def _bursts(holders: Mapping[LinkKey, list[str]]) -> set[LinkKey]:
     """The timing keys that are bursts: crowded, and crowded for their template or network (compared with the
     median bucket between its first and last active bucket, empty ones included)."""
     by_base: dict[tuple[str, str], dict[int, int]] = defaultdict(dict)
-    for (kind, key), accounts in holders.items():
+    for (kind, scaffold_or_network, bucket), accounts in holders.items():
         if kind in TIMING_KINDS:
-            scaffold_or_network, bucket = key.rsplit("|", 1)
             by_base[(kind, scaffold_or_network)][int(bucket)] = len(accounts)
     baseline: dict[tuple[str, str], float] = {}
     for base, counts in by_base.items():
@@ -281,13 +281,13 @@ def _bursts(holders: Mapping[tuple[str, str], list[str]]) -> set[tuple[str, str]
         empty = span - len(ordered)
         middle = span // 2
         baseline[base] = 0.0 if middle < empty else float(ordered[middle - empty])
-    found = set()
-    for (kind, key), accounts in holders.items():
-        if kind not in TIMING_KINDS or len(accounts) < MIN_BURST_ACCOUNTS:
-            continue
-        if len(accounts) >= BURST_CONTRAST * baseline[(kind, key.rsplit("|", 1)[0])]:
-            found.add((kind, key))
-    return found
+    return {
+        key
+        for key, accounts in holders.items()
+        if key[0] in TIMING_KINDS
+        and len(accounts) >= MIN_BURST_ACCOUNTS
+        and len(accounts) >= BURST_CONTRAST * baseline[(key[0], key[1])]
+    }
 
 
 def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int, int]:
@@ -303,17 +303,22 @@ def _synchrony(members: Sequence[AccountProfile]) -> tuple[float, int, int]:
     for profile in members:
         for minute in profile.minutes:
             by_hour[minute // MINUTES_PER_HOUR][profile.account].append(minute % MINUTES_PER_HOUR)
+    last_start = MINUTES_PER_HOUR - BURST_WINDOW_MINUTES
     inside = total = 0
     burst_hours = largest = 0
     for accounts in by_hour.values():
         if len(accounts) < BURST_MIN_MEMBERS:
             continue
-        best_start, best_members = 0, 0
-        for start in range(MINUTES_PER_HOUR - BURST_WINDOW_MINUTES + 1):
-            end = start + BURST_WINDOW_MINUTES
-            active = sum(1 for minutes in accounts.values() if any(start <= m < end for m in minutes))
-            if active > best_members:
-                best_start, best_members = start, active
+        # Distinct members per window start: each member counts once in every window that holds one of its
+        # minutes. The densest window, the earliest among equals.
+        members_in: list[int] = [0] * (last_start + 1)
+        for minutes in accounts.values():
+            for start in {
+                s for m in minutes for s in range(max(0, m - BURST_WINDOW_MINUTES + 1), min(m, last_start) + 1)
+            }:
+                members_in[start] += 1
+        best_members = max(members_in)
+        best_start = members_in.index(best_members)
         window = range(best_start, best_start + BURST_WINDOW_MINUTES)
         hour_inside = sum(1 for minutes in accounts.values() for m in minutes if m in window)
         hour_total = sum(len(minutes) for minutes in accounts.values())
