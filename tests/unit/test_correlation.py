@@ -9,9 +9,11 @@ from datetime import timedelta
 import pytest
 from py_ocsf_models.events.findings.detection_finding import DetectionFinding
 
+from distillguard.config import CorrelateSettings
 from distillguard.correlation.detect import Detection, DetectionRules
 from distillguard.correlation.evidence import distinct_estimate, skeleton_hash, smallest
 from distillguard.correlation.incidents import NotificationRules, reconcile
+from distillguard.engine.run import correlate
 from tests.unit.correlation_scenarios import START, Run, Traffic, objects_of, run_all, verdict
 
 
@@ -396,3 +398,20 @@ def test_two_lone_accounts_of_one_kind_in_one_hour_each_open_their_own_incident(
     # Then each is published in its own incident at the end of its second hour, not folded silently into the other
     assert sorted(f.members for f in created) == [[first], [second]]
     assert {f.time for f in created} == {START + timedelta(hours=2)}
+
+
+def test_detecting_hours_on_two_processes_publishes_exactly_what_a_serial_run_does() -> None:
+    # Given campaigns and look-alikes over 12 hours, aggregated once
+    traffic = Traffic()
+    traffic.hydra(12)
+    traffic.swarm(8)
+    traffic.students(12)
+    traffic.ordinary_users(30)
+    evidence = run_all(traffic).evidence
+    settings = CorrelateSettings(table_name="table", topic_arn="arn:aws:sns:eu-west-1:123456789012:findings")
+    # When the engine correlates it serially, and with each hour's detection on a pool of two processes
+    serial = correlate(evidence, settings, workers=1)
+    parallel = correlate(evidence, settings, workers=2)
+    # Then the same findings, byte for byte, in the same order
+    assert len({f.uid for f in serial}) >= 2
+    assert [f.message for f in parallel] == [f.message for f in serial]

@@ -24,10 +24,16 @@ class MemoryEvidenceStore:
     items: dict[tuple[datetime, str, str], HourEvidence] = field(default_factory=dict)
     first_hour: datetime | None = None
     latest: datetime | None = None
+    # The same items by hour, as the correlator reads them (a backfill's store holds every hour).
+    _by_hour: dict[datetime, dict[tuple[str, str], HourEvidence]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def put(self, items: Sequence[HourEvidence]) -> None:
         for item in items:
-            self.items[(item.hour, item.account, item.source)] = item.model_copy(deep=True)
+            stored = item.model_copy(deep=True)
+            self.items[(item.hour, item.account, item.source)] = stored
+            self._by_hour.setdefault(item.hour, {})[(item.account, item.source)] = stored
 
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
         wanted = set(cells)
@@ -47,7 +53,7 @@ class MemoryEvidenceStore:
         return Watermark(first_hour=self.first_hour, latest=self.latest)
 
     def hour(self, hour: datetime, *, settled: bool = False) -> list[HourEvidence]:
-        return [item for (start, _, _), item in sorted(self.items.items()) if start == hour]
+        return [item for _, item in sorted(self._by_hour.get(hour, {}).items())]
 
 
 @dataclass

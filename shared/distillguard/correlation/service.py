@@ -9,13 +9,14 @@ the evidence, never of the wall clock, so replaying last month gives the finding
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from distillguard.correlation.detect import DetectionRules, coverage, detect, new_models
+from distillguard.correlation.detect import Detection, DetectionRules, coverage, detect, new_models
 from distillguard.correlation.evidence import HOUR, HourEvidence
 from distillguard.correlation.finding import detection_finding, finding_json, message_attributes
 from distillguard.correlation.incidents import Incident, Notification, NotificationRules, catch_up, reconcile
@@ -101,6 +102,42 @@ class CorrelationReport(BaseModel):
     published: list[str] = Field(default_factory=list, description="the published findings, as JSON")
 
 
+@dataclass(frozen=True)
+class HourToDetect:
+    """One hour's detection, all it needs besides the evidence: a pure function of both (`hour_detections`)."""
+
+    hour: datetime
+    first_hour: datetime
+    fresh_models: frozenset[str]
+    rules: DetectionRules
+    suppressed: ActiveSuppressions
+
+
+# Detects over several hours at once, in their order (a process pool in a backfill; `map` of `hour_detections`
+# over the correlator's own reads by default).
+HourDetector = Callable[[Sequence[HourToDetect]], Iterable[list[Detection]]]
+
+
+def horizon(hour: datetime, first_hour: datetime, hours: int) -> list[datetime]:
+    """The hours whose evidence detection at `hour` reads: the horizon ending with it, none before the data."""
+    return [start for back in range(hours) if (start := hour - HOUR * back) >= first_hour]
+
+
+def hour_detections(items: Iterable[HourEvidence], task: HourToDetect) -> list[Detection]:
+    """Every group, lone account and blind spot over the horizon's evidence `items`."""
+    merged = profiles(items)
+    detections = detect(merged, set(task.fresh_models), task.rules, task.suppressed)
+    if blind := coverage(merged, task.rules, task.suppressed):
+        detections.append(blind)
+    return detections
+
+
+def _models_seen(seen: dict[str, datetime], items: Iterable[HourEvidence]) -> None:
+    for item in items:
+        for model in item.models:
+            seen.setdefault(model, item.hour)
+
+
 def closable_until(watermark: Watermark, lateness: timedelta, flush: bool) -> datetime:
     """The last hour start that may be processed: its end plus the lateness is behind the watermark."""
     if flush:
@@ -119,6 +156,7 @@ class Correlator:
         lateness: timedelta,
         suppressions: SuppressionReader | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        detector: HourDetector | None = None,
     ):
         self.evidence = evidence
         self.suppressions = suppressions
@@ -129,6 +167,7 @@ class Correlator:
         self.detection = detection
         self.notification = notification
         self.lateness = lateness
+        self.detector = detector
         self._hours: dict[datetime, list[HourEvidence]] = {}
 
     def run(self, *, flush: bool = False, max_hours: int = 24 * 31) -> CorrelationReport:
@@ -144,12 +183,15 @@ class Correlator:
         state = self.store.state()
         hour = state.next_hour or watermark.first_hour
         last = closable_until(watermark, self.lateness, flush)
-        while hour <= last and len(report.hours) < max_hours:
-            report.detections += self._process(hour, state, watermark.first_hour)
-            state = self.store.state()
-            report.hours.append(hour)
-            report.published += self.publish_outbox()
+        hours: list[datetime] = []
+        while hour <= last and len(hours) < max_hours:
+            hours.append(hour)
             hour += HOUR
+        for task, detections in self._detections(self._tasks(hours, state, watermark.first_hour)):
+            report.detections += self._process(task, detections, state)
+            state = self.store.state()
+            report.hours.append(task.hour)
+            report.published += self.publish_outbox()
         if flush and hour > last:
             self._catch_up(state, hour)
             report.published += self.publish_outbox()
@@ -161,29 +203,42 @@ class Correlator:
             self.store.commit(hour_end, state, state, incidents, self._outbox(notifications, hour_end))
 
     def _horizon(self, hour: datetime, first_hour: datetime) -> list[HourEvidence]:
-        horizon = [hour - HOUR * back for back in range(self.detection.horizon_hours)]
-        for stale in [h for h in self._hours if h not in horizon]:
+        hours = horizon(hour, first_hour, self.detection.horizon_hours)
+        for stale in [h for h in self._hours if h not in hours]:
             del self._hours[stale]
         items: list[HourEvidence] = []
-        for start in horizon:
-            if start < first_hour:
-                continue
+        for start in hours:
             if start not in self._hours:
                 self._hours[start] = self.evidence.hour(start, settled=start != hour)
             items += self._hours[start]
         return items
 
-    def _process(self, hour: datetime, state: CorrelatorState, first_hour: datetime) -> int:
-        items = self._horizon(hour, first_hour)
+    def _own(self, hour: datetime) -> list[HourEvidence]:
+        """The hour's own items, read once (strongly consistent: it is the hour being closed)."""
+        if hour not in self._hours:
+            self._hours[hour] = self.evidence.hour(hour)
+        return self._hours[hour]
+
+    def _tasks(self, hours: Iterable[datetime], state: CorrelatorState, first_hour: datetime) -> Iterator[HourToDetect]:
+        """Each hour's detection inputs, in order; the models first seen follow the hours as `_process` commits them."""
+        seen = dict(state.models_first_seen)
+        for hour in hours:
+            _models_seen(seen, self._own(hour))
+            fresh = frozenset(new_models(seen, first_hour, hour, self.detection))
+            yield HourToDetect(hour, first_hour, fresh, self.detection, self._suppressed)
+
+    def _detections(self, tasks: Iterator[HourToDetect]) -> Iterator[tuple[HourToDetect, list[Detection]]]:
+        if self.detector is None:  # one hour after the other, reading each hour's horizon as it moves
+            for task in tasks:
+                yield task, hour_detections(self._horizon(task.hour, task.first_hour), task)
+            return
+        listed = list(tasks)
+        yield from zip(listed, self.detector(listed), strict=True)
+
+    def _process(self, task: HourToDetect, detections: list[Detection], state: CorrelatorState) -> int:
+        hour = task.hour
         updated = state.model_copy(deep=True)
-        for item in self._hours.get(hour, []):
-            for model in item.models:
-                updated.models_first_seen.setdefault(model, item.hour)
-        fresh = new_models(updated.models_first_seen, first_hour, hour, self.detection)
-        merged = profiles(items)
-        detections = detect(merged, fresh, self.detection, self._suppressed)
-        if blind := coverage(merged, self.detection, self._suppressed):
-            detections.append(blind)
+        _models_seen(updated.models_first_seen, self._own(hour))
         hour_end = hour + HOUR
         incidents, notifications = reconcile(detections, self.store.open_incidents(), hour_end, self.notification)
         outbox = self._outbox(notifications, hour_end)

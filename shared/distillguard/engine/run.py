@@ -1,8 +1,9 @@
 """The in-process engine: the stages' own code (validate, classify, aggregate, correlate) over local folders and
 the in-memory stores, with the settings the template gives the functions. Raw objects are cut into batches as
 the validate queue would deliver them (sorted by key, at most `batch_objects` objects or `batch_bytes` bytes a
-batch); batches run on `workers` processes and their evidence is merged before correlation, so the result is
-the same as a serial run's whatever the number of workers."""
+batch); batches run on `workers` processes and their evidence is merged before correlation, whose detection
+runs on as many processes, one event-time hour each, while incidents are reconciled hour after hour in this one:
+the result is a serial run's whatever the number of workers."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,8 +23,9 @@ from distillguard.adapters.memory import MemoryEvidenceStore, MemoryIncidentStor
 from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
 from distillguard.collection import fewer_collections, freeze_heap
 from distillguard.config import AggregateSettings, ClassifySettings, CorrelateSettings, ValidateSettings
+from distillguard.correlation.detect import Detection
 from distillguard.correlation.evidence import HourEvidence
-from distillguard.correlation.service import Correlator
+from distillguard.correlation.service import Correlator, HourDetector, HourToDetect, horizon, hour_detections
 from distillguard.correlation.settings import correlator_rules
 from distillguard.engine.objects import BucketObjectStore, FolderObjectStore
 from distillguard.engine.settings import function_settings
@@ -197,7 +200,7 @@ def run_objects(
             if progress is not None:
                 progress(done, len(work), records)
         freeze_heap()  # the evidence of every account-hour: alive until the end
-        findings = correlate(evidence, settings.correlate)
+        findings = correlate(evidence, settings.correlate, workers)
         summary = replay_summary(
             objects,
             settings.validate.manifests_prefix,
@@ -227,21 +230,49 @@ def _results(
         yield from pool.map(_run_batch, work)
 
 
-def correlate(evidence: MemoryEvidenceStore, settings: CorrelateSettings) -> list[PublishedFinding]:
+def correlate(evidence: MemoryEvidenceStore, settings: CorrelateSettings, workers: int = 1) -> list[PublishedFinding]:
+    """Every hour's findings. Detection (a pure function of each hour's horizon) runs on `workers` processes; the
+    incidents are reconciled in hour order in this one, so the findings are a serial run's."""
     detection, notification = correlator_rules(settings)
     publisher = MemoryPublisher()
-    correlator = Correlator(
-        evidence,
-        MemoryIncidentStore(),
-        publisher,
-        detection,
-        notification,
-        timedelta(seconds=settings.lateness_seconds),
-    )
-    correlator.run(flush=True)
+    with _hour_detector(evidence, workers) as detector:
+        correlator = Correlator(
+            evidence,
+            MemoryIncidentStore(),
+            publisher,
+            detection,
+            notification,
+            timedelta(seconds=settings.lateness_seconds),
+            detector=detector,
+        )
+        correlator.run(flush=True)
     findings = [PublishedFinding.from_message(entry.message) for entry in publisher.messages]
     findings.sort(key=lambda finding: (finding.time, finding.uid, finding.revision))
     return findings
+
+
+_evidence: MemoryEvidenceStore | None = None  # the merged evidence, inherited by the forked detection processes
+
+
+def _detect_hour(task: HourToDetect) -> list[Detection]:
+    assert _evidence is not None, "detection process without evidence"
+    hours = horizon(task.hour, task.first_hour, task.rules.horizon_hours)
+    return hour_detections([item for start in hours for item in _evidence.hour(start)], task)
+
+
+@contextmanager
+def _hour_detector(evidence: MemoryEvidenceStore, workers: int) -> Iterator[HourDetector | None]:
+    """A process pool detecting hours in parallel, forked with the evidence in memory (nothing of it is sent)."""
+    global _evidence
+    if workers <= 1:
+        yield None
+        return
+    _evidence = evidence
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield lambda tasks: pool.map(_detect_hour, tasks)
+    finally:
+        _evidence = None
 
 
 def stage_settings(overrides: dict[str, str] | None = None) -> StageSettings:
