@@ -113,8 +113,8 @@ class HourToDetect:
     suppressed: ActiveSuppressions
 
 
-# Detects over several hours at once, in their order (a process pool in a backfill; `map` of `hour_detections`
-# over the correlator's own reads by default).
+# Detects several hours at once and yields their detections in the same order: the in-process engine's process
+# pool. Without one, the correlator detects hour after hour over its own reads.
 HourDetector = Callable[[Sequence[HourToDetect]], Iterable[list[Detection]]]
 
 
