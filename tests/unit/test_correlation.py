@@ -415,3 +415,37 @@ def test_detecting_hours_on_two_processes_publishes_exactly_what_a_serial_run_do
     # Then the same findings, byte for byte, in the same order
     assert len({f.uid for f in serial}) >= 2
     assert [f.message for f in parallel] == [f.message for f in serial]
+
+
+def test_a_small_campaign_whose_request_lands_in_another_campaigns_burst_stays_its_own_incident() -> None:
+    # Given a ten-account hydra bursting every two hours from one /24, and four accounts of another operator on
+    # their own /24 sharing their own scaffold, each with one request inside a hydra burst; both campaigns' prompts
+    # start with the same words ("Problem:"), their scaffolds differ
+    traffic = Traffic()
+    hydra = [f"hydra-{i}" for i in range(10)]
+    for hour in range(0, 12, 2):
+        for index, account in enumerate(hydra):
+            for shot in range(2):
+                at = START + timedelta(hours=hour, minutes=17, seconds=20 * index + shot)
+                ip = f"198.51.100.{10 + index}"
+                traffic.add(
+                    verdict(
+                        account, at, "cot_harvesting", template="hydra-scaffold", ip=ip, line=shot, opening="oproblem"
+                    )
+                )
+    other = [f"other-{i}" for i in range(4)]
+    for index, account in enumerate(other):
+        for shot, at in enumerate(
+            (START + timedelta(hours=2, minutes=18), START + timedelta(hours=5, minutes=40 + index))
+        ):
+            ip = f"203.0.113.{20 + index}"
+            traffic.add(
+                verdict(account, at, "cot_harvesting", template="other-scaffold", ip=ip, line=shot, opening="oproblem")
+            )
+    # When the traffic is correlated
+    run = run_all(traffic)
+    # Then two incidents, each naming its own campaign's accounts only
+    members: dict[str, set[str]] = {}
+    for finding in run.findings:
+        members.setdefault(finding.uid, set()).update(finding.members)
+    assert sorted(members.values(), key=len) == [set(other), set(hydra)]

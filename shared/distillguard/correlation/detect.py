@@ -6,7 +6,7 @@ Why this shape (see the README's "How clusters are found"):
   classifier) can be linked: a company behind one NAT shares a /24 and a system prompt but sends ordinary
   prompts, so it never enters the graph.
 - Links need two signals at once. Accounts are joined through composite keys seen in their suspicious
-  requests, each pairing two kinds of evidence: (template, network), (template, 5-minute burst), (network,
+  requests, each pairing two kinds of evidence: (template, network), (whole skeleton, 5-minute burst), (network,
   5-minute burst), (network, agentic) and (template, toolset churn). Templates count only when harvesting
   across all accounts (an app's system prompt is not a scaffold); a burst only when several accounts share it
   and it is most of each one's activity. Sharing one /24, or one template, never links anyone: two campaigns
@@ -212,12 +212,15 @@ def _link_keys(
         # Both kinds at once (a model hopper): its scaffolds and minutes touch a chain-of-thought campaign and an
         # agentic one alike, so they would bridge unrelated campaigns; it links by network only.
         buckets, churning = [], False
+    # A burst links through a whole scaffold only: opening words ("Problem:", "Question:") start unrelated
+    # templates, and two campaigns firing in the same five minutes would meet through them.
+    skeletons = [fp for fp in templates if not fp.startswith("o")]
     keys: set[LinkKey] = set()
     # Bedrock logs carry no source address: a swarm there shows only its scaffold and its toolset churn.
     if churning:
         keys.update(("template+churn", t, "churn") for t in templates)
     keys.update(("template+network", t, n) for t in templates for n in networks)
-    keys.update(("template+timing", t, b) for t in templates for b in buckets)
+    keys.update(("template+timing", t, b) for t in skeletons for b in buckets)
     keys.update(("network+timing", n, b) for n in networks for b in buckets)
     keys.update(("network+category", n, c) for n in networks for c in categories)
     return keys
