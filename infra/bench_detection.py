@@ -157,6 +157,7 @@ def main() -> int:
                 "clusters_detected": sum(c.detected for c in r.clusters),
                 "clusters": len(r.clusters),
                 "max_findings_per_incident": max((c.findings for c in r.clusters), default=0),
+                "most_campaigns_in_one_incident": r.most_campaigns_in_one_incident,
                 "worst_first_finding_hours": max((c.first_finding_hours or 99.0 for c in r.clusters), default=0),
                 "worst_half_members_hours": max((c.half_members_hours or 99.0 for c in r.clusters), default=0),
                 "worst_median_member_hours": max((c.median_member_hours or 99.0 for c in r.clusters), default=0),

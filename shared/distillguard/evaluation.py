@@ -79,6 +79,9 @@ class Evaluation(BaseModel):
     precision: float
     findings_published: int
     incidents: int
+    most_campaigns_in_one_incident: int = Field(
+        default=0, description="the most ground-truth campaigns whose members one incident names (1 is separation)"
+    )
     clusters: list[ClusterScore]
     goals: dict[str, bool]
 
@@ -94,6 +97,7 @@ def _hours(later: datetime, earlier: datetime) -> float:
 def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
     flagged_at: dict[str, datetime] = {}
     uids_by_account: dict[str, set[str]] = defaultdict(set)
+    members_by_uid: dict[str, set[str]] = defaultdict(set)
     published = 0
     uids: set[str] = set()
     for finding in findings:
@@ -103,6 +107,7 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
             continue
         for account in finding.members:
             uids_by_account[account].add(finding.uid)
+            members_by_uid[finding.uid].add(account)
             if account not in flagged_at or finding.time < flagged_at[account]:
                 flagged_at[account] = finding.time
     attackers = {a for a, t in truth.accounts.items() if t.role == "attacker"}
@@ -143,6 +148,10 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
                 median_member_hours=own[len(own) // 2] if own else None,
             )
         )
+    campaign_of = {member: name for name, cluster in clusters.items() for member in cluster.members}
+    campaigns_per_incident = [
+        len({campaign_of[m] for m in members if m in campaign_of}) for members in members_by_uid.values()
+    ]
     recall = len(flagged & attackers) / len(attackers) if attackers else 1.0
     fpr = len(flagged & benign) / len(benign) if benign else 0.0
     goals = {
@@ -180,6 +189,7 @@ def evaluate(truth: Truth, findings: Iterable[PublishedFinding]) -> Evaluation:
         precision=round(len(flagged & attackers) / len(flagged), 4) if flagged else 1.0,
         findings_published=published,
         incidents=len(uids),
+        most_campaigns_in_one_incident=max(campaigns_per_incident, default=0),
         clusters=scores,
         goals=goals,
     )
@@ -204,7 +214,8 @@ def table(evaluation: Evaluation) -> str:
         f"(FPR {evaluation.benign_fpr:.4%}); precision {evaluation.precision:.3f}",
         "benign flagged by population: "
         + ", ".join(f"{p} {n}" for p, n in evaluation.benign_flagged_by_population.items()),
-        f"findings published: {evaluation.findings_published} messages, {evaluation.incidents} incidents",
+        f"findings published: {evaluation.findings_published} messages, {evaluation.incidents} incidents; "
+        f"at most {evaluation.most_campaigns_in_one_incident} campaigns in one incident",
         "",
         f"{'cluster':<22} {'population':<15} {'members':>7} {'flagged':>8} {'share':>6} {'uids':>4} "
         f"{'first h':>7} {'half h':>7} {'started':>7} {'member h':>8}",

@@ -34,3 +34,22 @@ def test_recall_false_positives_latency_and_findings_per_incident_are_measured_p
     bulk = next(c for c in scored.clusters if c.cluster == "bulk")
     assert not bulk.detected and bulk.half_members_started_hours == 0  # counted from the cluster's first request
     assert not scored.goals["every_cluster_detected"] and scored.goals["benign_fpr<=0.1%"]
+    assert scored.most_campaigns_in_one_incident == 1
+
+
+def test_an_incident_naming_members_of_two_campaigns_is_counted_as_two() -> None:
+    # Given two hydras that the truth calls two campaigns, firing in the same minutes from the same /24s
+    traffic = Traffic()
+    first, second = traffic.hydra(6, prefix="first"), traffic.hydra(6, prefix="second")
+    findings = run_all(traffic).findings
+    accounts = {a: TruthAccount(role="attacker", population="hydra_cot", records=12, first_seen=START) for a in first}
+    accounts |= {a: TruthAccount(role="attacker", population="hydra_cot", records=12, first_seen=START) for a in second}
+    clusters = {
+        "first": TruthCluster(population="hydra_cot", members=first, first_request=START),
+        "second": TruthCluster(population="hydra_cot", members=second, first_request=START),
+    }
+    # When scored
+    scored = evaluate(Truth(accounts=accounts, clusters=clusters), findings)
+    # Then the one incident that holds them both is reported as naming two campaigns
+    assert scored.incidents == 1 and scored.attacker_recall == 1
+    assert scored.most_campaigns_in_one_incident == 2
