@@ -4,8 +4,9 @@ Each function's ``app.py`` is imported in a fresh interpreter, with the environm
 (the template's variables, resolved against the embedded emulator: ``distillguard.local``). Importing it is the
 function's initialisation: it builds its boto3 clients, reads its settings, loads the ONNX model or builds the
 expectation suite. Per function, over ``--runs`` fresh interpreters (median): the seconds the import takes, the
-seconds from starting the interpreter to the handler being ready, the peak RSS after the import, and which heavy
-modules got imported. Ends with one JSON line holding every figure.
+seconds from launching the interpreter to the handler being ready (the probe reports it as soon as the import is
+done: the interpreter's exit, which tears down the model and the modules, is not counted), the peak RSS after the
+import, and which heavy modules got imported. Ends with one JSON line holding every figure.
 
 The interpreter start itself is Python's, not Lambda's runtime, and this machine is not Lambda's: the figures rank
 the functions and show what each one pays for, they are not Lambda's INIT duration. By default the probe runs in
@@ -37,15 +38,17 @@ FUNCTIONS = ("ValidateFunction", "ClassifyFunction", "AggregateFunction", "Corre
 _PROBE = """
 import importlib.util, json, re, sys, time
 started = time.perf_counter()
-code_dir, module_name, heavy = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
+code_dir, module_name, heavy, launched = sys.argv[1], sys.argv[2], sys.argv[3].split(","), float(sys.argv[4])
 sys.path.insert(0, code_dir)
 spec = importlib.util.spec_from_file_location(module_name, f"{code_dir}/{module_name}.py")
 module = importlib.util.module_from_spec(spec)
 sys.modules[module_name] = module
 spec.loader.exec_module(module)
 seconds = time.perf_counter() - started
+ready = time.time() - launched  # from the parent's launch: exec and interpreter start included, exit not
 print(json.dumps({
     "import_seconds": seconds,
+    "ready_seconds": ready,
     # VmHWM, not ru_maxrss: Linux carries ru_maxrss over exec from the parent (the emulator's process here)
     "peak_rss_mb": int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1)) / 1024,
     "heavy_modules": sorted(name for name in heavy if name in sys.modules),
@@ -84,14 +87,12 @@ def function_environments() -> Iterator[tuple[dict[str, FunctionCode], dict[str,
 def import_profile(function: FunctionCode, environment: dict[str, str], python: str = sys.executable) -> dict[str, Any]:
     """Imports one function's module in a fresh interpreter; its import time, peak RSS and heavy modules, and the
     wall time from starting the interpreter to the handler being ready."""
-    command = [python, "-c", _PROBE, str(function.code_dir), function.module, ",".join(HEAVY_MODULES)]
-    started = time.perf_counter()
+    heavy = ",".join(HEAVY_MODULES)
+    command = [python, "-c", _PROBE, str(function.code_dir), function.module, heavy, repr(time.time())]
     done = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)  # noqa: S603  # nosec B603
-    wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"{function.logical_id} failed to import: {done.stderr.strip()[-1500:]}")
     profile: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    profile["ready_seconds"] = wall
     return profile
 
 
