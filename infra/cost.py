@@ -26,7 +26,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from distillguard.adapters.dynamodb import evidence_reads, shard_of
 from distillguard.adapters.memory import MemoryEvidenceStore
 from distillguard.adapters.s3 import S3Object
 from distillguard.correlation.evidence import HourEvidence
@@ -81,7 +80,6 @@ def _item_units(item: HourEvidence) -> int:
 
 @dataclass
 class CountingEvidence(MemoryEvidenceStore):
-    shards: int = 16
     counts: Counter[str] = field(default_factory=Counter)
 
     def put(self, items: Sequence[HourEvidence]) -> None:
@@ -90,17 +88,8 @@ class CountingEvidence(MemoryEvidenceStore):
 
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
         found = super().existing(cells)
-        for read in evidence_reads(cells, self.shards):  # the adapter's queries: 1 unit per 4 KB read, at least 1
-            read_items = (
-                self.hour(read.hour)
-                if read.account is None
-                else [item for item in self.hour(read.hour) if item.account == read.account]
-            )
-            size = sum(
-                len(item.model_dump_json(exclude_defaults=True))
-                for item in read_items
-                if shard_of(item.account, self.shards) == read.shard
-            )
+        for cell in cells:  # one strongly consistent query per cell: 1 unit per 4 KB read, at least 1
+            size = sum(len(item.model_dump_json(exclude_defaults=True)) for item in found.get(cell, []))
             self.counts["dynamodb_rru"] += max(1, math.ceil(size / 4096))
         return found
 
@@ -119,7 +108,7 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="distillguard-cost-") as scratch:
         settings = stage_settings()
         objects = CountingObjects(folder, settings.validate.raw_prefix, Path(scratch))
-        store = CountingEvidence(shards=settings.aggregate.evidence_shards)
+        store = CountingEvidence()
         run = run_stages(objects, store, aggregate_batch=AGGREGATE_BATCH)
         counts.update(objects.counts)
         counts.update(store.counts)

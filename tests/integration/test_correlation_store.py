@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from distillguard.adapters.clients import client
-from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore, evidence_reads
+from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore
 from distillguard.adapters.dynamodb_limits import DynamoDBLimitExceeded
 from distillguard.adapters.memory import MemoryPublisher
 from distillguard.aggregation.service import record_evidence
@@ -20,7 +20,7 @@ from distillguard.correlation.incidents import NotificationRules
 from distillguard.correlation.service import Correlator
 from distillguard.findings import PublishedFinding
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
-from tests.unit.correlation_scenarios import START, Run, Traffic, objects_of
+from tests.unit.correlation_scenarios import Run, Traffic, objects_of
 
 pytestmark = pytest.mark.integration
 
@@ -63,29 +63,6 @@ def test_the_dynamodb_stores_give_the_findings_of_the_in_memory_ones(pipeline: L
     assert [f.message for f in findings] == [f.message for f in in_memory.findings]
     again = MemoryPublisher()
     assert correlate(pipeline, again) == [] and again.messages == []
-
-
-def test_existing_evidence_reads_the_same_items_whether_by_account_or_by_whole_shard(pipeline: LocalPipeline) -> None:
-    # Given 30 ordinary users and a hydra aggregated into DynamoDB (4 shards an hour) and into memory
-    traffic = Traffic()
-    traffic.hydra(10)
-    users = traffic.ordinary_users(30)
-    objects = objects_of(traffic.verdicts, per_object=20)
-    evidence, _ = stores(pipeline)
-    record_evidence(objects, evidence)
-    in_memory = Run()
-    in_memory.aggregate(objects)
-    # When the cells of every account in one hour are asked (whole shards read), and of two users in another
-    # (one query each), with a cell asked twice and one holding nothing
-    first, later = START, START + timedelta(hours=3)
-    everyone = [(first, account) for account in sorted({v.customer_account for v in traffic.verdicts})]
-    cells = [*everyone, (later, users[0]), (later, users[1]), (later, users[1]), (later, "nobody")]
-    assert {read.account is None for read in evidence_reads(cells, shards=4)} == {True, False}
-    # Then every cell holds the items the in-memory store holds, in the same order
-    stored, expected = evidence.existing(cells), in_memory.evidence.existing(cells)
-    assert stored.keys() == expected.keys() and len(stored) > len(everyone) // 2
-    for cell, items in expected.items():
-        assert [item.model_dump() for item in stored[cell]] == [item.model_dump() for item in items]
 
 
 def test_a_campaign_of_1200_accounts_is_stored_in_bounded_items(pipeline: LocalPipeline) -> None:

@@ -56,35 +56,6 @@ def evidence_pk(hour: datetime, shard: int) -> str:
     return f"EVIDENCE#{hour.isoformat()}#{shard:03d}"
 
 
-# A batch wanting this many accounts of one hour's shard reads the whole partition in one query (paginated)
-# rather than one query per account: fewer requests, and fewer read units once the wanted items are a fair share
-# of the partition (a query bills its items' bytes, 4 KB a unit, at least one unit).
-WHOLE_PARTITION_CELLS = 3
-
-
-@dataclass(frozen=True)
-class EvidenceRead:
-    """One query of `existing`: an hour's shard, for one account or (account None) all of them."""
-
-    hour: datetime
-    shard: int
-    account: str | None
-
-
-def evidence_reads(cells: Iterable[tuple[datetime, str]], shards: int) -> list[EvidenceRead]:
-    """The queries that read the stored items of these (hour, account) cells, each cell once."""
-    by_partition: dict[tuple[datetime, int], list[str]] = {}
-    for hour, account in dict.fromkeys(cells):
-        by_partition.setdefault((hour, shard_of(account, shards)), []).append(account)
-    reads: list[EvidenceRead] = []
-    for (hour, shard), accounts in by_partition.items():
-        if len(accounts) >= WHOLE_PARTITION_CELLS:
-            reads.append(EvidenceRead(hour, shard, None))
-        else:
-            reads += [EvidenceRead(hour, shard, account) for account in accounts]
-    return reads
-
-
 def _query_all(client: Any, **request: Any) -> Iterable[dict[str, Any]]:
     paginator = client.get_paginator("query")
     for page in paginator.paginate(**request):
@@ -115,33 +86,27 @@ class DynamoEvidenceStore:
         )
 
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
-        """The items stored for each (hour, account), strongly consistent, a few queries at a time: one query per
-        cell, or one per hour's shard where the cells want many of its accounts (`evidence_reads`)."""
+        """The items stored for each (hour, account): one strongly consistent query per cell, a few at a time."""
 
-        def query(read: EvidenceRead) -> list[HourEvidence]:
-            condition, values = "pk = :pk", {":pk": _av(evidence_pk(read.hour, read.shard))}
-            if read.account is not None:
-                condition += " AND begins_with(sk, :account)"
-                values[":account"] = _av(f"{read.account}#")
-            return [
+        def query(cell: tuple[datetime, str]) -> list[HourEvidence]:
+            hour, account = cell
+            found = (
                 HourEvidence.model_validate_json(raw["evidence"]["S"])
                 for raw in _query_all(
                     self.client,
                     TableName=self.table,
-                    KeyConditionExpression=condition,
-                    ExpressionAttributeValues=values,
+                    KeyConditionExpression="pk = :pk AND begins_with(sk, :account)",
+                    ExpressionAttributeValues={
+                        ":pk": _av(evidence_pk(hour, shard_of(account, self.shards))),
+                        ":account": _av(f"{account}#"),
+                    },
                     ConsistentRead=True,
                 )
-            ]
+            )
+            return [item for item in found if item.account == account]  # "a#b" also begins with "a#"
 
-        wanted = set(cells)
-        found: dict[tuple[datetime, str], list[HourEvidence]] = {}
         with ThreadPoolExecutor(QUERY_THREADS) as pool:
-            for items in pool.map(query, evidence_reads(cells, self.shards)):
-                for item in items:  # a whole shard holds other accounts; "a#b" also begins with "a#"
-                    if (item.hour, item.account) in wanted:
-                        found.setdefault((item.hour, item.account), []).append(item)
-        return {cell: found[cell] for cell in cells if cell in found}
+            return {cell: items for cell, items in zip(cells, pool.map(query, cells), strict=True) if items}
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
         """Moves the watermark's first hour back and its latest event time forward (each only if it moves)."""
