@@ -65,6 +65,28 @@ def test_a_query_reads_its_own_partition_in_key_order_page_by_page(table: str) -
     assert query_all(table, "none") == []
 
 
+def test_a_begins_with_query_returns_the_prefixed_items_in_key_order_page_by_page(table: str) -> None:
+    # Given one partition holding two accounts' items, one account's id a prefix of the other's, and a neighbour
+    for sk, value in (("acct-1#b", 2), ("acct-10#a", 3), ("acct-1#a", 1), ("acct-2#a", 4)):
+        put(table, "hour", sk, value)
+    put(table, "other-hour", "acct-1#c", 5)
+    # Then a begins_with on the sort key returns that prefix's items only, in order, either way round, in pages
+    condition = {
+        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :account)",
+        "ExpressionAttributeValues": {":pk": {"S": "hour"}, ":account": {"S": "acct-1"}},
+    }
+    paginator = client("dynamodb").get_paginator("query")
+
+    def keys(**options: Any) -> list[str]:
+        pages = paginator.paginate(TableName=table, **condition, PaginationConfig={"PageSize": 1}, **options)
+        return [item["sk"]["S"] for page in pages for item in page["Items"]]
+
+    assert keys() == ["acct-1#a", "acct-1#b", "acct-10#a"]
+    assert keys(ScanIndexForward=False) == ["acct-10#a", "acct-1#b", "acct-1#a"]
+    counted = client("dynamodb").query(TableName=table, **condition)
+    assert counted["Count"] == counted["ScannedCount"] == 3
+
+
 def test_a_cancelled_transaction_changes_nothing_and_a_committed_one_everything(table: str) -> None:
     put(table, "incident", "rev", 1)
     dynamodb = client("dynamodb")
