@@ -429,8 +429,16 @@ def _detection(
         unlogged_requests=sum(profile.unlogged for profile in members),
         buckets=frozenset().union(*map(_buckets, members)),
         timeline=activity_timeline(members),
-        examples={fp: ex for fp in templates for p in members if (ex := p.examples.get(fp))},
+        examples=_examples(members, templates),
     )
+
+
+def _examples(members: Sequence[AccountProfile], templates: Mapping[str, int]) -> dict[str, str]:
+    """A redacted example per template, the last member's that has one, in the templates' order."""
+    last: dict[str, str] = {}
+    for profile in members:
+        last.update((fp, example) for fp, example in profile.examples.items() if example)
+    return {fp: last[fp] for fp in templates if fp in last}
 
 
 def _member_reason(profile: AccountProfile, kinds: set[str], rules: DetectionRules) -> str | None:
