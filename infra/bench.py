@@ -187,7 +187,7 @@ def emulator_request_floor(folder: Path) -> float:
 
     with local_pipeline(stack_name=f"floor-{folder.name}") as (_, pipeline):
         bucket, s3 = pipeline.deployment.bucket, client("s3")
-        keys = [pipeline.deployment.raw_prefix + path.relative_to(folder).as_posix() for path in log_files(folder)]
+        keys = [pipeline.raw_key(folder, path) for path in log_files(folder)]
         started = time.perf_counter()
         pipeline.drop(folder)
         with ThreadPoolExecutor(UPLOAD_THREADS) as pool:

@@ -42,12 +42,16 @@ class LocalPipeline:
         self.objects = ObjectStore(client("s3"), deployment.bucket)
         self.findings: list[PublishedFinding] = []
 
+    def raw_key(self, folder: Path, path: Path) -> str:
+        """The key a log file under `folder` is dropped at."""
+        return self.deployment.raw_prefix + path.relative_to(folder).as_posix()
+
     def drop(self, folder: Path) -> int:
         files = log_files(folder)
         s3 = client("s3")
 
         def upload(path: Path) -> None:
-            key = self.deployment.raw_prefix + path.relative_to(folder).as_posix()
+            key = self.raw_key(folder, path)
             if path.stat().st_size <= SINGLE_PUT_BYTES:  # one request; upload_file sets up a transfer per call
                 s3.put_object(Bucket=self.deployment.bucket, Key=key, Body=path.read_bytes())
             else:
