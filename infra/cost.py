@@ -26,6 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from distillguard.adapters.dynamodb import encode_evidence
 from distillguard.adapters.memory import MemoryEvidenceStore
 from distillguard.adapters.s3 import S3Object
 from distillguard.correlation.evidence import HourEvidence
@@ -72,10 +73,14 @@ class CountingObjects(FolderObjectStore):
         return super().read_bounded(key, max_bytes)
 
 
+def _stored_bytes(item: HourEvidence) -> int:
+    """The item's size as DynamoDB bills it: its compressed evidence, keys, attribute names and the expiry."""
+    return len(encode_evidence(item)) + len(item.account) + 96
+
+
 def _item_units(item: HourEvidence) -> int:
-    """Write units of one put: 1 KB each, keys, attribute names and the expiry included."""
-    size = len(item.model_dump_json(exclude_defaults=True)) + len(item.account) + 96
-    return max(1, math.ceil(size / 1024))
+    """Write units of one put: 1 KB each."""
+    return max(1, math.ceil(_stored_bytes(item) / 1024))
 
 
 @dataclass
@@ -89,7 +94,7 @@ class CountingEvidence(MemoryEvidenceStore):
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
         found = super().existing(cells)
         for cell in cells:  # one strongly consistent query per cell: 1 unit per 4 KB read, at least 1
-            size = sum(len(item.model_dump_json(exclude_defaults=True)) for item in found.get(cell, []))
+            size = sum(_stored_bytes(item) for item in found.get(cell, []))
             self.counts["dynamodb_rru"] += max(1, math.ceil(size / 4096))
         return found
 
@@ -119,7 +124,7 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
     # Each hour the correlator closes, it reads every item of the horizon it looks back over (24 h by default):
     # an item is read once for every hour it stays in the horizon (queries bill 4 KB of items per read unit),
     # strongly consistent in the hour it is closed, eventually consistent (half a unit) in the hours after.
-    evidence_bytes = sum(len(item.model_dump_json(exclude_defaults=True)) + 64 for item in store.items.values())
+    evidence_bytes = sum(_stored_bytes(item) for item in store.items.values())
     reads_per_item = 1 + 0.5 * (settings.correlate.horizon_hours - 1)
     counts["dynamodb_rru"] += math.ceil(math.ceil(evidence_bytes / 4096) * reads_per_item)
     counts["dynamodb_wru"] += hours * 4  # state commit, incident heads, outbox, per hour

@@ -11,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from distillguard.adapters.clients import client
-from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore
+from distillguard.adapters.dynamodb import DynamoEvidenceStore, DynamoIncidentStore, decode_evidence
 from distillguard.adapters.dynamodb_limits import DynamoDBLimitExceeded
 from distillguard.adapters.memory import MemoryPublisher
 from distillguard.aggregation.service import record_evidence
@@ -20,6 +20,7 @@ from distillguard.correlation.incidents import NotificationRules
 from distillguard.correlation.service import Correlator
 from distillguard.findings import PublishedFinding
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
+from distillguard.records import Verdict
 from tests.unit.correlation_scenarios import Run, Traffic, objects_of
 
 pytestmark = pytest.mark.integration
@@ -54,13 +55,11 @@ def test_the_dynamodb_stores_give_the_findings_of_the_in_memory_ones(pipeline: L
     objects = objects_of(traffic.verdicts)
     evidence, _ = stores(pipeline)
     record_evidence(objects, evidence)
-    in_memory = Run()
-    in_memory.aggregate(objects)
-    in_memory.correlate()
+    expected = correlate_in_memory(objects)
     # When the correlator runs over the table
     findings = correlate(pipeline, MemoryPublisher())
     # Then the findings are the same messages, and a second run publishes nothing new
-    assert [f.message for f in findings] == [f.message for f in in_memory.findings]
+    assert [f.message for f in findings] == [f.message for f in expected]
     again = MemoryPublisher()
     assert correlate(pipeline, again) == [] and again.messages == []
 
@@ -99,3 +98,33 @@ def test_requests_beyond_dynamodb_limits_are_refused_on_the_emulator_too(pipelin
     put: dict[str, Any] = {"PutRequest": {"Item": {"pk": {"S": "x"}, "sk": {"S": "y"}}}}
     with pytest.raises(DynamoDBLimitExceeded):
         client("dynamodb").batch_write_item(RequestItems={pipeline.deployment.table: [put] * 26})
+
+
+def test_evidence_written_as_json_text_before_the_upgrade_still_counts(pipeline: LocalPipeline) -> None:
+    # Given a hydra's evidence, half of it stored the way the previous version stored it (a JSON string)
+    traffic = Traffic()
+    traffic.hydra(10)
+    objects = objects_of(traffic.verdicts)
+    evidence, _ = stores(pipeline)
+    record_evidence(objects, evidence)
+    expected = correlate_in_memory(objects)
+    dynamodb, table = client("dynamodb"), pipeline.deployment.table
+    stored = [item for item in dynamodb.scan(TableName=table, ConsistentRead=True)["Items"] if "evidence" in item]
+    for item in stored[::2]:
+        item["evidence"] = {"S": decode_evidence(item["evidence"]).model_dump_json(exclude_defaults=True)}
+        dynamodb.put_item(TableName=table, Item=item)
+    # When the upgraded correlator reads the table
+    findings = correlate(pipeline, MemoryPublisher())
+    # Then both kinds of item count: the findings are those of the in-memory run
+    assert {next(iter(raw["evidence"])) for raw in dynamodb.scan(TableName=table)["Items"] if "evidence" in raw} == {
+        "S",
+        "B",
+    }
+    assert [f.message for f in findings] == [f.message for f in expected]
+
+
+def correlate_in_memory(objects: dict[str, list[Verdict]]) -> list[PublishedFinding]:
+    in_memory = Run()
+    in_memory.aggregate(objects)
+    in_memory.correlate()
+    return in_memory.findings

@@ -18,7 +18,7 @@ from urllib.parse import unquote_plus
 import pytest
 from botocore.exceptions import ClientError
 
-from distillguard.correlation.evidence import HourEvidence
+from distillguard.adapters.dynamodb import decode_evidence
 from distillguard.local.pipeline import LocalPipeline, local_pipeline, log_files
 from distillguard.simulate import simulate
 from tests import faults
@@ -85,7 +85,7 @@ def evidence(localstack: Any, pipeline: LocalPipeline) -> Counter[tuple[str, int
         )
     ):
         for raw in page["Items"]:
-            item = HourEvidence.model_validate_json(raw["evidence"]["S"])
+            item = decode_evidence(raw["evidence"])
             totals[(item.account, (item.hour - HOUR) // timedelta(hours=1))] += item.prompts
     return totals
 

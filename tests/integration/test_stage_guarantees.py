@@ -12,7 +12,7 @@ from urllib.parse import unquote_plus
 import pytest
 
 from distillguard.adapters.clients import client
-from distillguard.adapters.dynamodb import evidence_pk, shard_of
+from distillguard.adapters.dynamodb import decode_evidence, evidence_pk, shard_of
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
 from distillguard.local.runner import LocalLambdaContext
 from distillguard.validation import BatchManifest
@@ -42,7 +42,7 @@ def evidence_prompts(localstack: Any, pipeline: LocalPipeline, account: str, hou
             },
             ConsistentRead=True,
         )["Items"]
-        totals.append(sum(json.loads(item["evidence"]["S"]).get("prompts", 0) for item in items))
+        totals.append(sum(decode_evidence(item["evidence"]).prompts for item in items))
     return totals
 
 

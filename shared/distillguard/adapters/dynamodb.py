@@ -11,13 +11,16 @@
 Evidence is spread over `shards` partitions per hour by account hash, so a 20,000-account campaign writing in
 one hour does not funnel into one partition. Writes of evidence are plain puts keyed by their verdict object: a
 redelivered object overwrites its own items; raw objects carried twice are resolved by aggregation, which reads
-a cell's items before writing (`existing`). Every
-request stays inside DynamoDB's limits (see `dynamodb_limits`)."""
+a cell's items before writing (`existing`). An item's evidence is zlib-compressed JSON (a binary attribute):
+DynamoDB bills writes per KB and reads per 4 KB, and compression takes most items under one write unit (`make
+cost` measures it); items written as a JSON string by earlier versions are still read. Every request stays
+inside DynamoDB's limits (see `dynamodb_limits`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -56,6 +59,17 @@ def evidence_pk(hour: datetime, shard: int) -> str:
     return f"EVIDENCE#{hour.isoformat()}#{shard:03d}"
 
 
+def encode_evidence(item: HourEvidence) -> bytes:
+    return zlib.compress(item.model_dump_json(exclude_defaults=True).encode())
+
+
+def decode_evidence(attribute: dict[str, Any]) -> HourEvidence:
+    """An item's `evidence` attribute: compressed JSON (B), or a JSON string (S) written by an earlier version."""
+    if "B" in attribute:
+        return HourEvidence.model_validate_json(zlib.decompress(attribute["B"]))
+    return HourEvidence.model_validate_json(attribute["S"])
+
+
 def _query_all(client: Any, **request: Any) -> Iterable[dict[str, Any]]:
     paginator = client.get_paginator("query")
     for page in paginator.paginate(**request):
@@ -78,7 +92,7 @@ class DynamoEvidenceStore:
                 {
                     "pk": _av(evidence_pk(item.hour, shard_of(item.account, self.shards))),
                     "sk": _av(f"{item.account}#{item.source}"),
-                    "evidence": _av(item.model_dump_json(exclude_defaults=True)),
+                    "evidence": {"B": encode_evidence(item)},
                     "expires_at": _av(int((item.hour + self.retention).timestamp())),
                 }
                 for item in items
@@ -91,7 +105,7 @@ class DynamoEvidenceStore:
         def query(cell: tuple[datetime, str]) -> list[HourEvidence]:
             hour, account = cell
             found = (
-                HourEvidence.model_validate_json(raw["evidence"]["S"])
+                decode_evidence(raw["evidence"])
                 for raw in _query_all(
                     self.client,
                     TableName=self.table,
@@ -144,7 +158,7 @@ class DynamoEvidenceStore:
                 ExpressionAttributeValues={":pk": _av(evidence_pk(hour, shard))},
                 ConsistentRead=not settled,  # a settled hour: eventually consistent, half the read units
             ):
-                items.append(HourEvidence.model_validate_json(raw["evidence"]["S"]))
+                items.append(decode_evidence(raw["evidence"]))
         return items
 
 
