@@ -191,8 +191,11 @@ class Traffic:
                 )
         return account
 
-    def hopper(self, account: str = "hopper-001", hours: int = 12, start: int = 0) -> str:
-        """An account sending both kinds of harvesting, four requests an hour, each agentic one with a new toolset."""
+    def hopper(
+        self, account: str = "hopper-001", hours: int = 12, start: int = 0, *, plain_agentic: bool = False
+    ) -> str:
+        """An account sending both kinds of harvesting, four requests an hour, each agentic one with a new toolset
+        (`plain_agentic`: every other agentic request declares no tools, a plan-the-steps prompt)."""
         for hour in range(start, start + hours):
             for shot in range(4):
                 at = START + timedelta(hours=hour, minutes=5 + 14 * shot)
@@ -204,7 +207,9 @@ class Traffic:
                         "agentic_extraction" if agentic else "cot_harvesting",
                         template=f"{account}-{hour}-{shot}",
                         ip=f"198.18.{hour}.{shot + 1}",
-                        toolset=f"{account}-tools-{hour}-{shot}" if agentic else None,
+                        toolset=f"{account}-tools-{hour}-{shot}"
+                        if agentic and not (plain_agentic and shot == 3)
+                        else None,
                         line=shot,
                     )
                 )

@@ -111,6 +111,16 @@ def test_an_account_sending_both_harvesting_kinds_over_new_toolsets_is_flagged_i
     assert created[0].time == START + timedelta(hours=6)
 
 
+def test_agentic_requests_without_tools_do_not_hide_a_hoppers_toolset_churn() -> None:
+    # Given a model hopper from 04:00 whose every other agentic request declares no tools
+    traffic = Traffic()
+    hopper = traffic.hopper(start=4, plain_agentic=True)
+    # Then it is flagged at the end of its second hour all the same: a new toolset with every request that has one
+    created = [f for f in run_all(traffic).findings if f.activity == "create"]
+    assert [f.members for f in created] == [[hopper]]
+    assert created[0].time == START + timedelta(hours=6)
+
+
 def test_a_misread_pipeline_with_a_few_prompt_shapes_is_not_a_lone_harvester() -> None:
     # Given a cron job with twelve prompt variants, two in three of its requests read as harvesting, all day
     traffic = Traffic()

@@ -50,7 +50,7 @@ BURST_WINDOW_MINUTES = 5
 BURST_MIN_MEMBERS = 5
 BURST_MIN_SHARE = 0.6
 # Agentic behaviour.
-CHURN_SHARE = 0.8  # distinct toolsets per agentic request for an account to churn
+CHURN_SHARE = 0.8  # distinct toolsets per agentic request that declares tools, for an account to churn
 LONE_MIN_TOOLSETS = 4  # toolsets a lone agentic account must sweep...
 LONE_TOOLSET_SHARE = 0.1  # ...and per agentic request
 LONE_MIN_SKELETONS = 10  # distinct request skeletons a lone volume account must show...
@@ -184,9 +184,10 @@ def _buckets(profile: AccountProfile) -> set[int]:
 
 
 def _churns_toolsets(profile: AccountProfile) -> bool:
-    """A new toolset with nearly every agentic request (`CHURN_SHARE`): a swarm's synthetic schemas, not an app."""
-    agentic = profile.by_label["agentic_extraction"]
-    return agentic >= 2 and len(profile.toolsets) >= CHURN_SHARE * agentic
+    """A new toolset with nearly every agentic request that declares tools (`CHURN_SHARE`): a swarm's synthetic
+    schemas, not an app. Agentic requests without tools (a plan-the-steps prompt) show no toolset either way."""
+    declared = profile.agentic_with_toolset
+    return declared >= 2 and len(profile.toolsets) >= CHURN_SHARE * declared
 
 
 LinkKey = tuple[str, str, str | int]  # (kind, template or network, what it is paired with)
@@ -366,6 +367,7 @@ def _group_signals(
     synchrony, burst_hours, largest_burst = _synchrony(members)
     agentic = sum(profile.by_label["agentic_extraction"] for profile in members)
     toolsets = len(set().union(*(profile.toolsets for profile in members)))
+    declared_tools = sum(profile.agentic_with_toolset for profile in members)
     on_new_models = sum(
         count for profile in members for model, count in profile.suspicious_models.items() if model in fresh_models
     )
@@ -379,8 +381,8 @@ def _group_signals(
     # quiet around them do not happen by chance.
     if synchrony >= BURST_MIN_SHARE and (burst_hours >= 2 or largest_burst >= 2 * MIN_BURST_ACCOUNTS):
         signals["synchronised_bursts"] = round(synchrony, 3)
-    if agentic >= 6 and toolsets / agentic >= 0.5:
-        signals["toolset_churn"] = round(toolsets / agentic, 3)
+    if agentic >= 6 and declared_tools and toolsets / declared_tools >= 0.5:
+        signals["toolset_churn"] = round(toolsets / declared_tools, 3)
     if on_new_models / suspicious >= 0.25:
         signals["model_pivot"] = round(on_new_models / suspicious, 3)
     most_shared = sorted(shared_templates, key=lambda fp: (-template_accounts[fp], fp))

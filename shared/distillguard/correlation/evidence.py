@@ -80,6 +80,7 @@ class HourEvidence(BaseModel):
     minutes: int = Field(default=0, ge=0, description="bit m set when a suspicious request came in minute m")
     toolsets: list[str] = Field(default_factory=list, description="distinct toolsets of agentic requests, sample")
     distinct_toolsets: int = 0
+    agentic_with_toolset: int = Field(default=0, description="agentic requests that declared tools")
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     sample_requests: list[str] = Field(default_factory=list)
@@ -136,6 +137,7 @@ class _Builder:
         evidence.minutes |= 1 << timestamp.minute
         if verdict.label == "agentic_extraction" and verdict.toolset_fingerprint:
             self.toolsets.add(verdict.toolset_fingerprint)
+            evidence.agentic_with_toolset += 1
         evidence.first_seen = min(evidence.first_seen or timestamp, timestamp)
         evidence.last_seen = max(evidence.last_seen or timestamp, timestamp)
         if len(evidence.sample_requests) < SAMPLE_REQUESTS:

@@ -49,6 +49,7 @@ class AccountProfile:
     minutes: set[int] = field(default_factory=set, repr=False)  # epoch minutes with a suspicious request
     suspicious_hours: set[datetime] = field(default_factory=set)
     toolsets: set[str] = field(default_factory=set)
+    agentic_with_toolset: int = 0  # agentic requests that declared tools: what toolset churn is a share of
     first_seen: datetime | None = None
     last_seen: datetime | None = None
     sample_requests: list[str] = field(default_factory=list)
@@ -99,6 +100,7 @@ class AccountProfile:
         self.minutes.update(epoch_minute(item.hour, minute) for minute in set_bits(item.minutes))
         self.suspicious_hours.add(item.hour)
         self.toolsets.update(item.toolsets)
+        self.agentic_with_toolset += item.agentic_with_toolset
         if item.skeleton_sketch:
             self.skeleton_sketch = smallest([*self.skeleton_sketch, *item.skeleton_sketch])
         for fingerprint, example in item.examples.items():
