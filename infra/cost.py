@@ -17,8 +17,8 @@ import json
 import math
 import shutil
 import tempfile
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from distillguard.adapters.dynamodb import encode_evidence
+from distillguard.adapters.dynamodb import account_keys, encode_evidence, range_read_limit, shard_of
 from distillguard.adapters.memory import MemoryEvidenceStore
 from distillguard.adapters.s3 import S3Object
 from distillguard.correlation.evidence import HourEvidence
@@ -47,6 +47,7 @@ PRICES = {
     "lambda_gb_second": 0.0000166667,
     "sns_publish": 0.50 / 1_000_000,
 }
+SHARDS = int(load_template(TEMPLATE)["Parameters"]["EvidenceShards"]["Default"])
 SQS_RECEIVE = 10  # messages per ReceiveMessage / DeleteMessageBatch
 CLASSIFY_BATCH = 10  # the template's BatchSize for the classify and aggregate queues
 AGGREGATE_BATCH = 100
@@ -78,6 +79,11 @@ def _stored_bytes(item: HourEvidence) -> int:
     return len(encode_evidence(item)) + len(item.account) + 96
 
 
+def _read_units(items: Iterable[HourEvidence]) -> int:
+    """Read units of one strongly consistent query: 4 KB each, at least one."""
+    return max(1, math.ceil(sum(_stored_bytes(item) for item in items) / 4096))
+
+
 def _item_units(item: HourEvidence) -> int:
     """Write units of one put: 1 KB each."""
     return max(1, math.ceil(_stored_bytes(item) / 1024))
@@ -92,10 +98,26 @@ class CountingEvidence(MemoryEvidenceStore):
         super().put(items)
 
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
+        """Bills the reads `DynamoEvidenceStore.existing` makes: per partition, one range query over its cells'
+        accounts (1 unit per 4 KB read, at least 1), then a query per account that range did not reach."""
         found = super().existing(cells)
-        for cell in cells:  # one strongly consistent query per cell: 1 unit per 4 KB read, at least 1
-            size = sum(_stored_bytes(item) for item in found.get(cell, []))
-            self.counts["dynamodb_rru"] += max(1, math.ceil(size / 4096))
+        accounts_by_partition: dict[tuple[datetime, int], set[str]] = defaultdict(set)
+        for hour, account in cells:
+            accounts_by_partition[(hour, shard_of(account, SHARDS))].add(account)
+        for (hour, shard), accounts in accounts_by_partition.items():
+            first, last = account_keys(min(accounts))[0], account_keys(max(accounts))[1]
+            in_range = sorted(
+                (f"{account}#{source}", item)
+                for (account, source), item in self._by_hour.get(hour, {}).items()
+                if shard_of(account, SHARDS) == shard and first <= f"{account}#" <= last
+            )
+            read = in_range[: range_read_limit(len(accounts))]
+            self.counts["dynamodb_rru"] += _read_units(item for _, item in read)
+            if len(read) < len(in_range):
+                read_up_to = read[-1][0]
+                for account in accounts:
+                    if account_keys(account)[1] >= read_up_to:
+                        self.counts["dynamodb_rru"] += _read_units(found.get((hour, account), []))
         return found
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:

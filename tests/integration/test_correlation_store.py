@@ -16,12 +16,14 @@ from distillguard.adapters.dynamodb_limits import DynamoDBLimitExceeded
 from distillguard.adapters.memory import MemoryPublisher
 from distillguard.aggregation.service import record_evidence
 from distillguard.correlation.detect import DetectionRules
+from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.incidents import NotificationRules
 from distillguard.correlation.service import Correlator
 from distillguard.findings import PublishedFinding
 from distillguard.local.pipeline import LocalPipeline, local_pipeline
 from distillguard.records import Verdict
 from tests.unit.correlation_scenarios import Run, Traffic, objects_of
+from tests.verdict_objects import HOUR
 
 pytestmark = pytest.mark.integration
 
@@ -128,3 +130,26 @@ def correlate_in_memory(objects: dict[str, list[Verdict]]) -> list[PublishedFind
     in_memory.aggregate(objects)
     in_memory.correlate()
     return in_memory.findings
+
+
+def test_each_cell_read_back_holds_exactly_its_own_items_however_crowded_its_partition(pipeline: LocalPipeline) -> None:
+    # Given one hour of evidence from 60 accounts in one partition, two batches each, and an account whose id
+    # starts with another's and its separator ("acct-000#eu")
+    evidence = DynamoEvidenceStore(client("dynamodb"), pipeline.deployment.table, shards=1, retention=timedelta(days=1))
+    accounts = [f"acct-{i:03d}" for i in range(60)] + ["acct-000#eu"]
+    evidence.put([HourEvidence(account=a, hour=HOUR, source=f"{b:016x}", prompts=1) for a in accounts for b in (1, 2)])
+    # When the cells of the first and the last account are read (122 items lie between them: more than one range
+    # query reads for two cells), with one of an account without evidence
+    crowded = evidence.existing([(HOUR, "acct-000"), (HOUR, "acct-059"), (HOUR, "acct-999")])
+    # And the cells of 30 neighbouring accounts (the range between them holds only theirs)
+    neighbours = evidence.existing([(HOUR, f"acct-{i:03d}") for i in range(10, 40)])
+    # Then every cell holds its two items, and no other account's
+    sources = [f"{1:016x}", f"{2:016x}"]
+    assert {cell: sorted(i.source for i in items) for cell, items in crowded.items()} == {
+        (HOUR, "acct-000"): sources,
+        (HOUR, "acct-059"): sources,
+    }
+    assert {cell: sorted(i.source for i in items) for cell, items in neighbours.items()} == {
+        (HOUR, f"acct-{i:03d}"): sources for i in range(10, 40)
+    }
+    assert all(item.account == cell[1] for cell, items in {**crowded, **neighbours}.items() for item in items)

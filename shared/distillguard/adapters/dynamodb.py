@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from distillguard.correlation.service import CorrelatorState, OutboxEntry, Water
 
 MEMBERS_PER_ITEM = 500
 QUERY_THREADS = 8  # under botocore's default pool of 10 connections
+RANGE_ITEMS_PER_CELL = 4
 TRANSACTION_ACTIONS = 100
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -57,6 +59,19 @@ def shard_of(account: str, shards: int) -> int:
 
 def evidence_pk(hour: datetime, shard: int) -> str:
     return f"EVIDENCE#{hour.isoformat()}#{shard:03d}"
+
+
+def account_keys(account: str) -> tuple[str, str]:
+    """The first and last sort key an account's evidence can take in a partition (`<account>#<batch digest>`)."""
+    return f"{account}#", f"{account}#\U0010ffff"
+
+
+def range_read_limit(accounts: int) -> int:
+    """Items one range query over a partition's cells reads at most: `RANGE_ITEMS_PER_CELL` per cell. Up to that,
+    reading the other accounts' items between them costs less than a query per cell (1 read unit each, however
+    small the items); past it, the accounts not reached are read one by one, so a busy partition costs at most
+    that much more than per-cell queries."""
+    return RANGE_ITEMS_PER_CELL * accounts
 
 
 def encode_evidence(item: HourEvidence) -> bytes:
@@ -100,27 +115,64 @@ class DynamoEvidenceStore:
         )
 
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
-        """The items stored for each (hour, account): one strongly consistent query per cell, a few at a time."""
+        """The items stored for each (hour, account), strongly consistent, a few partitions at a time: the cells of
+        one partition (hour and shard) in one range query from their first account to their last
+        (`range_read_limit` items at most), and one query per cell for the accounts that range did not reach."""
+        accounts_by_partition: dict[tuple[datetime, int], set[str]] = defaultdict(set)
+        for hour, account in cells:
+            accounts_by_partition[(hour, shard_of(account, self.shards))].add(account)
 
-        def query(cell: tuple[datetime, str]) -> list[HourEvidence]:
-            hour, account = cell
-            found = (
-                decode_evidence(raw["evidence"])
-                for raw in _query_all(
-                    self.client,
-                    TableName=self.table,
-                    KeyConditionExpression="pk = :pk AND begins_with(sk, :account)",
-                    ExpressionAttributeValues={
-                        ":pk": _av(evidence_pk(hour, shard_of(account, self.shards))),
-                        ":account": _av(f"{account}#"),
-                    },
-                    ConsistentRead=True,
-                )
-            )
-            return [item for item in found if item.account == account]  # "a#b" also begins with "a#"
+        def read(partition: tuple[datetime, int]) -> list[HourEvidence]:
+            return self._partition_cells(*partition, sorted(accounts_by_partition[partition]))
 
+        wanted = set(cells)
+        found: dict[tuple[datetime, str], list[HourEvidence]] = {}
         with ThreadPoolExecutor(QUERY_THREADS) as pool:
-            return {cell: items for cell, items in zip(cells, pool.map(query, cells), strict=True) if items}
+            for items in pool.map(read, accounts_by_partition):
+                for item in items:
+                    if (item.hour, item.account) in wanted:
+                        found.setdefault((item.hour, item.account), []).append(item)
+        return found
+
+    def _partition_cells(self, hour: datetime, shard: int, accounts: list[str]) -> list[HourEvidence]:
+        pk = _av(evidence_pk(hour, shard))
+        response = self.client.query(
+            TableName=self.table,
+            KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+            ExpressionAttributeValues={
+                ":pk": pk,
+                ":first": _av(account_keys(accounts[0])[0]),
+                ":last": _av(account_keys(accounts[-1])[1]),
+            },
+            ConsistentRead=True,
+            Limit=range_read_limit(len(accounts)),
+        )
+        items = [decode_evidence(raw["evidence"]) for raw in response["Items"]]
+        if "LastEvaluatedKey" not in response:
+            return items
+        # The range holds more items than the limit (other accounts' evidence between these): what it read to the
+        # end is kept, and each account it did not read to the end is queried by itself.
+        read_up_to = response["LastEvaluatedKey"]["sk"]["S"]
+        complete = {account for account in accounts if account_keys(account)[1] < read_up_to}
+        kept = [item for item in items if item.account in complete]
+        for account in accounts:
+            if account not in complete:
+                kept += self._cell(pk, account)
+        return kept
+
+    def _cell(self, pk: dict[str, Any], account: str) -> list[HourEvidence]:
+        first, last = account_keys(account)
+        found = (
+            decode_evidence(raw["evidence"])
+            for raw in _query_all(
+                self.client,
+                TableName=self.table,
+                KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
+                ExpressionAttributeValues={":pk": pk, ":first": _av(first), ":last": _av(last)},
+                ConsistentRead=True,
+            )
+        )
+        return [item for item in found if item.account == account]  # "a#b#..." also lies between "a#" and "a#~"
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
         """Moves the watermark's first hour back and its latest event time forward (each only if it moves)."""
