@@ -25,7 +25,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -181,17 +180,17 @@ def timed_emulator_run(folder: Path) -> tuple[int, float]:
 
 def emulator_request_floor(folder: Path) -> float:
     """Seconds the emulator takes for the two requests no pipeline can avoid per object: the producer's PUT (with
-    its notification to the queue) and one GET of it, with as many threads as the drop uses and nothing else."""
+    its notification to the queue) and one GET of it, one after the other as the drop makes them, and nothing else."""
     from distillguard.adapters.clients import client
-    from distillguard.local.pipeline import UPLOAD_THREADS, local_pipeline
+    from distillguard.local.pipeline import local_pipeline
 
     with local_pipeline(stack_name=f"floor-{folder.name}") as (_, pipeline):
         bucket, s3 = pipeline.deployment.bucket, client("s3")
         keys = [pipeline.raw_key(folder, path) for path in log_files(folder)]
         started = time.perf_counter()
         pipeline.drop(folder)
-        with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
-            list(pool.map(lambda key: s3.get_object(Bucket=bucket, Key=key)["Body"].read(), keys))
+        for key in keys:
+            s3.get_object(Bucket=bucket, Key=key)["Body"].read()
         return time.perf_counter() - started
 
 

@@ -1,8 +1,9 @@
 """The embedded emulator's process: ``python -m distillguard.local.emulator_server``.
 
-Serves moto (with `moto_fixes` applied) on 127.0.0.1 at a free port, prints its URL as the first line of standard
-output, and stops when its standard input closes: when the process that started it closes it, or exits however
-it exits."""
+Serves moto's WSGI app (with `moto_fixes` applied) through waitress on 127.0.0.1 at a free port, prints its URL as
+the first line of standard output, and stops when its standard input closes: when the process that started it
+closes it, or exits however it exits. Waitress keeps connections alive; werkzeug's server, which moto's own
+`moto_server` uses, closes each one after its response, so every request of a replay paid for a new connection."""
 
 from __future__ import annotations
 
@@ -10,26 +11,24 @@ import logging
 import sys
 import threading
 
-from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
-from werkzeug.serving import make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from waitress.server import create_server
 
 from distillguard.local import moto_fixes
 
+THREADS = 16  # more than the clients make at once (8 query threads, 8 prefetch threads)
+
 
 def main() -> int:
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
+    logging.getLogger("waitress").setLevel(logging.ERROR)
     moto_fixes.apply()
     app = DomainDispatcherApplication(create_backend_app)
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
-    print(f"http://127.0.0.1:{server.server_port}", flush=True)
+    server = create_server(app, host="127.0.0.1", port=0, threads=THREADS, connection_limit=256)
+    print(f"http://127.0.0.1:{server.effective_port}", flush=True)
     sys.stdout = sys.stderr  # nobody reads the pipe after the URL: moto's own prints must not fill it and block
 
-    def stop_when_stdin_closes() -> None:
-        sys.stdin.read()
-        server.shutdown()
-
-    threading.Thread(target=stop_when_stdin_closes, daemon=True).start()
-    server.serve_forever()
+    threading.Thread(target=server.run, daemon=True).start()
+    sys.stdin.read()  # returns when the parent closes it (or exits): the process ends, and the server with it
     return 0
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from distillguard.summary import ReplaySummary, replay_summary
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 TEMPLATE = REPOSITORY_ROOT / "template.yaml"
-UPLOAD_THREADS = 8
 
 
 def log_files(folder: Path) -> list[Path]:
@@ -47,18 +45,16 @@ class LocalPipeline:
         return self.deployment.raw_prefix + path.relative_to(folder).as_posix()
 
     def drop(self, folder: Path) -> int:
+        """Uploads the folder's log files one at a time, in file order: the emulator notifies the queues in that
+        order, so a replay's batches, and the evidence counts in its findings, are the same on every run."""
         files = log_files(folder)
         s3 = client("s3")
-
-        def upload(path: Path) -> None:
+        for path in files:
             key = self.raw_key(folder, path)
             if path.stat().st_size <= SINGLE_PUT_BYTES:  # one request; upload_file sets up a transfer per call
                 s3.put_object(Bucket=self.deployment.bucket, Key=key, Body=path.read_bytes())
             else:
                 s3.upload_file(str(path), self.deployment.bucket, key)
-
-        with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
-            list(pool.map(upload, files))
         return len(files)
 
     def run(self, *, flush: bool = True) -> list[PublishedFinding]:
