@@ -172,7 +172,7 @@ class DynamoEvidenceStore:
                 ConsistentRead=True,
             )
         )
-        return [item for item in found if item.account == account]  # "a#b#..." also lies between "a#" and "a#~"
+        return [item for item in found if item.account == account]  # account "a#b"'s keys sort inside account "a"'s
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
         """Moves the watermark's first hour back and its latest event time forward (each only if it moves)."""
