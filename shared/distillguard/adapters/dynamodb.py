@@ -201,17 +201,22 @@ class DynamoEvidenceStore:
         return Watermark(first_hour=item["first_hour"], latest=item["latest"])
 
     def hour(self, hour: datetime, *, settled: bool = False) -> list[HourEvidence]:
-        items: list[HourEvidence] = []
-        for shard in range(self.shards):
-            for raw in _query_all(
-                self.client,
-                TableName=self.table,
-                KeyConditionExpression="pk = :pk",
-                ExpressionAttributeValues={":pk": _av(evidence_pk(hour, shard))},
-                ConsistentRead=not settled,  # a settled hour: eventually consistent, half the read units
-            ):
-                items.append(decode_evidence(raw["evidence"]))
-        return items
+        """The hour's items, its shards read a few at a time and returned in shard order."""
+
+        def shard_items(shard: int) -> list[HourEvidence]:
+            return [
+                decode_evidence(raw["evidence"])
+                for raw in _query_all(
+                    self.client,
+                    TableName=self.table,
+                    KeyConditionExpression="pk = :pk",
+                    ExpressionAttributeValues={":pk": _av(evidence_pk(hour, shard))},
+                    ConsistentRead=not settled,  # a settled hour: eventually consistent, half the read units
+                )
+            ]
+
+        with ThreadPoolExecutor(QUERY_THREADS) as pool:
+            return [item for items in pool.map(shard_items, range(self.shards)) for item in items]
 
 
 def _head_item(incident: Incident, expires_at: int) -> dict[str, Any]:
