@@ -16,14 +16,16 @@ from waitress.server import create_server
 
 from distillguard.local import moto_fixes
 
-THREADS = 16  # more than the clients make at once (8 query threads, 8 prefetch threads)
+THREADS = 8  # as many as the clients send at once (8 query or prefetch threads); more only contend for the GIL
+# A response's headers and body leave in one send: waitress's default (1 byte) flushes each write on its own.
+SEND_BYTES = 65_536
 
 
 def main() -> int:
     logging.getLogger("waitress").setLevel(logging.ERROR)
     moto_fixes.apply()
     app = DomainDispatcherApplication(create_backend_app)
-    server = create_server(app, host="127.0.0.1", port=0, threads=THREADS, connection_limit=256)
+    server = create_server(app, host="127.0.0.1", port=0, threads=THREADS, connection_limit=256, send_bytes=SEND_BYTES)
     print(f"http://127.0.0.1:{server.effective_port}", flush=True)
     sys.stdout = sys.stderr  # nobody reads the pipe after the URL: moto's own prints must not fill it and block
 
