@@ -17,7 +17,7 @@ import json
 import math
 import shutil
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -26,7 +26,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from distillguard.adapters.dynamodb import account_keys, encode_evidence, range_read_limit, shard_of
+from distillguard.adapters.dynamodb import (
+    account_keys,
+    encode_evidence,
+    partition_accounts,
+    range_read_limit,
+    shard_of,
+    unreached,
+)
 from distillguard.adapters.memory import MemoryEvidenceStore
 from distillguard.adapters.s3 import S3Object
 from distillguard.correlation.evidence import HourEvidence
@@ -101,11 +108,8 @@ class CountingEvidence(MemoryEvidenceStore):
         """Bills the reads `DynamoEvidenceStore.existing` makes: per partition, one range query over its cells'
         accounts (1 unit per 4 KB read, at least 1), then a query per account that range did not reach."""
         found = super().existing(cells)
-        accounts_by_partition: dict[tuple[datetime, int], set[str]] = defaultdict(set)
-        for hour, account in cells:
-            accounts_by_partition[(hour, shard_of(account, SHARDS))].add(account)
-        for (hour, shard), accounts in accounts_by_partition.items():
-            first, last = account_keys(min(accounts))[0], account_keys(max(accounts))[1]
+        for (hour, shard), accounts in partition_accounts(cells, SHARDS).items():
+            first, last = account_keys(accounts[0])[0], account_keys(accounts[-1])[1]
             in_range = sorted(
                 (f"{account}#{source}", item)
                 for (account, source), item in self._by_hour.get(hour, {}).items()
@@ -114,10 +118,8 @@ class CountingEvidence(MemoryEvidenceStore):
             read = in_range[: range_read_limit(len(accounts))]
             self.counts["dynamodb_rru"] += _read_units(item for _, item in read)
             if len(read) < len(in_range):
-                read_up_to = read[-1][0]
-                for account in accounts:
-                    if account_keys(account)[1] >= read_up_to:
-                        self.counts["dynamodb_rru"] += _read_units(found.get((hour, account), []))
+                for account in unreached(accounts, read[-1][0]):
+                    self.counts["dynamodb_rru"] += _read_units(found.get((hour, account), []))
         return found
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:

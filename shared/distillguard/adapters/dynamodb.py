@@ -66,6 +66,19 @@ def account_keys(account: str) -> tuple[str, str]:
     return f"{account}#", f"{account}#\U0010ffff"
 
 
+def partition_accounts(cells: Iterable[tuple[datetime, str]], shards: int) -> dict[tuple[datetime, int], list[str]]:
+    """The cells' accounts in each partition (hour and shard), sorted: what one range query of `existing` spans."""
+    accounts: dict[tuple[datetime, int], set[str]] = defaultdict(set)
+    for hour, account in cells:
+        accounts[(hour, shard_of(account, shards))].add(account)
+    return {partition: sorted(names) for partition, names in accounts.items()}
+
+
+def unreached(accounts: Iterable[str], read_up_to: str) -> list[str]:
+    """The accounts whose keys a range query that stopped at sort key `read_up_to` may not have read to the end."""
+    return [account for account in accounts if account_keys(account)[1] >= read_up_to]
+
+
 def range_read_limit(accounts: int) -> int:
     """Items one range query over a partition's cells reads at most: `RANGE_ITEMS_PER_CELL` per cell. Up to that,
     reading the other accounts' items between them costs less than a query per cell (1 read unit each, however
@@ -118,17 +131,15 @@ class DynamoEvidenceStore:
         """The items stored for each (hour, account), strongly consistent, a few partitions at a time: the cells of
         one partition (hour and shard) in one range query from their first account to their last
         (`range_read_limit` items at most), and one query per cell for the accounts that range did not reach."""
-        accounts_by_partition: dict[tuple[datetime, int], set[str]] = defaultdict(set)
-        for hour, account in cells:
-            accounts_by_partition[(hour, shard_of(account, self.shards))].add(account)
+        by_partition = partition_accounts(cells, self.shards)
 
         def read(partition: tuple[datetime, int]) -> list[HourEvidence]:
-            return self._partition_cells(*partition, sorted(accounts_by_partition[partition]))
+            return self._partition_cells(*partition, by_partition[partition])
 
         wanted = set(cells)
         found: dict[tuple[datetime, str], list[HourEvidence]] = {}
         with ThreadPoolExecutor(QUERY_THREADS) as pool:
-            for items in pool.map(read, accounts_by_partition):
+            for items in pool.map(read, by_partition):
                 for item in items:
                     if (item.hour, item.account) in wanted:
                         found.setdefault((item.hour, item.account), []).append(item)
@@ -152,12 +163,10 @@ class DynamoEvidenceStore:
             return items
         # The range holds more items than the limit (other accounts' evidence between these): what it read to the
         # end is kept, and each account it did not read to the end is queried by itself.
-        read_up_to = response["LastEvaluatedKey"]["sk"]["S"]
-        complete = {account for account in accounts if account_keys(account)[1] < read_up_to}
-        kept = [item for item in items if item.account in complete]
-        for account in accounts:
-            if account not in complete:
-                kept += self._cell(pk, account)
+        left = unreached(accounts, response["LastEvaluatedKey"]["sk"]["S"])
+        kept = [item for item in items if item.account not in left]
+        for account in left:
+            kept += self._cell(pk, account)
         return kept
 
     def _cell(self, pk: dict[str, Any], account: str) -> list[HourEvidence]:
