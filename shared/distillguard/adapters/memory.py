@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from distillguard.copying import deep_copy
 from distillguard.correlation.evidence import HourEvidence
 from distillguard.correlation.incidents import Incident
 from distillguard.correlation.service import CorrelatorState, OutboxEntry, Watermark
@@ -30,17 +31,19 @@ class MemoryEvidenceStore:
     )
 
     def put(self, items: Sequence[HourEvidence]) -> None:
+        """Keeps the items themselves: a writer hands them over and never touches them again (the aggregation
+        builds new items for every write, and `existing` gives out copies), so copying each one cost a full
+        replay a deep copy of all its evidence for nothing."""
         for item in items:
-            stored = item.model_copy(deep=True)
-            self.items[(item.hour, item.account, item.source)] = stored
-            self._by_hour.setdefault(item.hour, {})[(item.account, item.source)] = stored
+            self.items[(item.hour, item.account, item.source)] = item
+            self._by_hour.setdefault(item.hour, {})[(item.account, item.source)] = item
 
     def existing(self, cells: Sequence[tuple[datetime, str]]) -> dict[tuple[datetime, str], list[HourEvidence]]:
         wanted = set(cells)
         found: dict[tuple[datetime, str], list[HourEvidence]] = {}
         for (hour, account, _), item in sorted(self.items.items()):
             if (hour, account) in wanted:
-                found.setdefault((hour, account), []).append(item.model_copy(deep=True))
+                found.setdefault((hour, account), []).append(deep_copy(item))
         return found
 
     def advance_watermark(self, first_hour: datetime, latest: datetime) -> None:
@@ -63,10 +66,10 @@ class MemoryIncidentStore:
     pending: dict[str, OutboxEntry] = field(default_factory=dict)
 
     def state(self) -> CorrelatorState:
-        return self.current.model_copy(deep=True)
+        return deep_copy(self.current)
 
     def open_incidents(self) -> dict[str, Incident]:
-        return {uid: i.model_copy(deep=True) for uid, i in self.incidents.items() if i.status == "open"}
+        return {uid: deep_copy(i) for uid, i in self.incidents.items() if i.status == "open"}
 
     def commit(
         self,
@@ -79,10 +82,10 @@ class MemoryIncidentStore:
         if self.current.next_hour != expected.next_hour:
             raise StateConflict(f"state moved on to {self.current.next_hour}, expected {expected.next_hour}")
         for incident in incidents:
-            self.incidents[incident.uid] = incident.model_copy(deep=True)
+            self.incidents[incident.uid] = deep_copy(incident)
         for entry in outbox:
             self.pending[entry.key] = entry
-        self.current = state.model_copy(deep=True)
+        self.current = deep_copy(state)
 
     def outbox(self) -> list[OutboxEntry]:
         return [self.pending[key] for key in sorted(self.pending)]

@@ -15,6 +15,7 @@ from distillguard.jsonl import JsonlGzWriter
 from distillguard.records import LABELS, SUSPICIOUS_LABELS, CanonicalRecord, Label, Verdict
 
 T = TypeVar("T")
+KNOWN_EXAMPLES = 4_096  # redacted examples (at most 160 characters each) kept across batches: about 1 MB
 
 
 class LabelledPrompt(Protocol):
@@ -50,7 +51,17 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
         yield batch
 
 
-def verdicts_for(records: Sequence[CanonicalRecord], labeller: PromptLabeller, batch_size: int) -> list[Verdict]:
+def verdicts_for(
+    records: Sequence[CanonicalRecord],
+    labeller: PromptLabeller,
+    batch_size: int,
+    known_examples: dict[str, str] | None = None,
+) -> list[Verdict]:
+    """One verdict per record; `known_examples` (fingerprint -> redacted example) carries the examples already
+    made from one batch to the next, cleared past `KNOWN_EXAMPLES` entries so memory stays bounded."""
+    known = {} if known_examples is None else known_examples
+    if len(known) > KNOWN_EXAMPLES:
+        known.clear()
     predictions = labeller.predict([record.prompt for record in records], batch_size=batch_size)
     if len(predictions) != len(records):
         raise RuntimeError(f"classifier returned {len(predictions)} predictions for {len(records)} prompts")
@@ -58,7 +69,7 @@ def verdicts_for(records: Sequence[CanonicalRecord], labeller: PromptLabeller, b
     for record, prediction in zip(records, predictions, strict=True):
         opening = opening_fingerprint(record.prompt)
         examples = (
-            template_examples(record.prompt, record.template_fingerprint, opening)
+            template_examples(record.prompt, record.template_fingerprint, opening, known)
             if prediction.label in SUSPICIOUS_LABELS
             else {}
         )
@@ -84,8 +95,9 @@ def classify_stream(
     out: JsonlGzWriter,
 ) -> ClassificationReport:
     by_source: dict[str, Counter[Label | None]] = {}  # every verdict here has a label
+    known_examples: dict[str, str] = {}
     for batch in batched(records, batch_size):
-        for verdict in verdicts_for(batch, labeller, batch_size):
+        for verdict in verdicts_for(batch, labeller, batch_size, known_examples):
             by_source.setdefault(verdict.source_key, Counter())[verdict.label] += 1
             out.write(verdict)
     by_label: Counter[Label | None] = sum(by_source.values(), Counter())

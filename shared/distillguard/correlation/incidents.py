@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from distillguard.copying import deep_copy
 from distillguard.correlation.detect import MAX_UNLOGGED_MEMBERS, Category, Detection, DetectionKind, Signal
 from distillguard.correlation.evidence import top
 from distillguard.correlation.profile import ActivityTimeline, combined_timelines
@@ -246,7 +247,7 @@ def reconcile(
     rules: NotificationRules,
 ) -> tuple[list[Incident], list[Notification]]:
     """Applies one hour's detections; returns the incidents that changed and the notifications to send."""
-    incidents = {uid: incident.model_copy(deep=True) for uid, incident in open_incidents.items()}
+    incidents = {uid: deep_copy(incident) for uid, incident in open_incidents.items()}
     owner: dict[tuple[bool, str], str] = {
         (incident.kind == "coverage", account): uid
         for uid, incident in incidents.items()
@@ -323,7 +324,7 @@ def catch_up(open_incidents: Mapping[str, Incident], hour_end: datetime) -> tupl
     for _, original in sorted(open_incidents.items()):
         if original.published is None or original.revision <= original.published.revision:
             continue
-        incident = original.model_copy(deep=True)
+        incident = deep_copy(original)
         incident.published = Publication(
             revision=incident.revision, members=len(incident.members), severity_id=incident.severity_id, at=hour_end
         )

@@ -32,6 +32,14 @@ def set_bits(bits: int) -> list[int]:
     return found
 
 
+def _add_counts(total: Counter[str], counts: dict[str, int]) -> None:
+    """`total.update(counts)` without Counter.update's generic path (a profile merges every item of a 24-hour
+    horizon, every hour: this is the correlator's innermost loop)."""
+    get = total.get
+    for key, count in counts.items():
+        total[key] = get(key, 0) + count
+
+
 @dataclass
 class AccountProfile:
     account: str
@@ -85,18 +93,20 @@ class AccountProfile:
         if item.unlogged:
             self.unlogged += item.unlogged
             self.unlogged_hours.add(item.hour)
+        hourly = self.hourly[item.hour]
         for label in LABELS:
-            self.by_label[label] += item.by_label.get(label, 0)
+            count = item.by_label.get(label, 0)
+            self.by_label[label] += count
+            hourly[label] += count
             self.score_sums[label] += item.score_sums.get(label, 0.0)
-        self.models.update(item.models)
-        self.fingerprints.update(item.fingerprints)
-        self.hourly[item.hour].update({label: item.by_label.get(label, 0) for label in LABELS})
+        _add_counts(self.models, item.models)
+        _add_counts(self.fingerprints, item.fingerprints)
         if not item.suspicious:
             return
-        self.suspicious_fingerprints.update(item.suspicious_fingerprints)
-        self.suspicious_models.update(item.suspicious_models)
-        self.networks.update(item.networks)
-        self.user_agents.update(item.user_agents)
+        _add_counts(self.suspicious_fingerprints, item.suspicious_fingerprints)
+        _add_counts(self.suspicious_models, item.suspicious_models)
+        _add_counts(self.networks, item.networks)
+        _add_counts(self.user_agents, item.user_agents)
         self.minutes.update(epoch_minute(item.hour, minute) for minute in set_bits(item.minutes))
         self.suspicious_hours.add(item.hour)
         self.toolsets.update(item.toolsets)

@@ -16,6 +16,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from distillguard.copying import deep_copy
 from distillguard.correlation.detect import Detection, DetectionRules, coverage, detect, new_models
 from distillguard.correlation.evidence import HOUR, HourEvidence
 from distillguard.correlation.finding import detection_finding, finding_json, message_attributes
@@ -237,7 +238,7 @@ class Correlator:
 
     def _process(self, task: HourToDetect, detections: list[Detection], state: CorrelatorState) -> int:
         hour = task.hour
-        updated = state.model_copy(deep=True)
+        updated = deep_copy(state)
         _models_seen(updated.models_first_seen, self._own(hour))
         hour_end = hour + HOUR
         incidents, notifications = reconcile(detections, self.store.open_incidents(), hour_end, self.notification)

@@ -156,6 +156,9 @@ def _message_turns(message: ChatMessage, *, path: str) -> list[Turn]:
     content = message.content
     blocks: list[Any] = [] if content is None else [content] if isinstance(content, str) else content
     for index, block in enumerate(blocks):
+        if isinstance(block, str):  # most blocks: a plain text needs none of the checks below
+            texts.append(block)
+            continue
         block_path = f"{path}.content.{index}"
         if isinstance(block, Mapping) and (block.get("type") == "tool_result" or "toolResult" in block):
             flush()

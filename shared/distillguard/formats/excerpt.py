@@ -18,9 +18,21 @@ def _excerpt(text: str) -> str:
     return redact(text[:REDACTED_CHARS], EXCERPT_CHARS)
 
 
-def template_examples(prompt: str, template_fingerprint: str, opening_fingerprint: str | None) -> dict[str, str]:
-    """Fingerprint -> redacted example, for the request's template and opening fingerprints."""
-    examples = {template_fingerprint: _excerpt(template_skeleton(prompt))}
-    if opening_fingerprint and (opening := opening_words(prompt)):
-        examples[opening_fingerprint] = _excerpt(opening)
+def template_examples(
+    prompt: str, template_fingerprint: str, opening_fingerprint: str | None, known: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Fingerprint -> redacted example, for the request's template and opening fingerprints.
+
+    A fingerprint is the hash of what its example is cut from (the skeleton, the opening words), so one
+    fingerprint always has one example: `known` (fingerprint -> example, filled in here) lets a caller that sees
+    a template thousands of times mask and redact it once."""
+    known = {} if known is None else known
+    if template_fingerprint not in known:
+        known[template_fingerprint] = _excerpt(template_skeleton(prompt))
+    examples = {template_fingerprint: known[template_fingerprint]}
+    if opening_fingerprint:
+        if opening_fingerprint not in known and (opening := opening_words(prompt)):
+            known[opening_fingerprint] = _excerpt(opening)
+        if opening_fingerprint in known:
+            examples[opening_fingerprint] = known[opening_fingerprint]
     return examples
