@@ -95,6 +95,18 @@ def test_hostile_lines_are_quarantined_with_reasons_and_nothing_is_lost(expectat
     assert all(item.source_key == KEY and item.line_number >= 1 for item in quarantined)
 
 
+def test_clean_and_broken_batches_in_turn_are_each_judged_on_their_own() -> None:
+    # Given one suite (as a warm function keeps it) judging a broken batch, a clean one, then a broken one again
+    suite = RecordExpectations(max_prompt_chars=50_000)
+    broken = {KEY: b"\n".join([gateway_line("r1"), gateway_line("r2", account="acct 2"), gateway_line("r3")])}
+    clean = {KEY: b"\n".join(gateway_line(f"c{i}") for i in range(3))}
+    # When each is validated in its own run
+    outcomes = [run_over(suite, objects)[KEY] for objects in (broken, clean, broken)]
+    # Then the clean batch loses nothing and each broken one loses exactly its bad row
+    assert [(report.valid, report.quarantined) for report, *_ in outcomes] == [(2, 1), (3, 0), (2, 1)]
+    assert [item.reason for item in outcomes[2][2]] == ["expectation:account_malformed"]
+
+
 def test_replayed_old_logs_are_judged_against_their_partition_not_today(expectations: RecordExpectations) -> None:
     # Given February logs validated in November
     report, valid, *_ = run_over(expectations, {KEY: b"\n".join(gateway_line(f"r{i}") for i in range(5))})[KEY]

@@ -34,6 +34,7 @@ class RecordExpectations:
 
     def __init__(self, max_prompt_chars: int) -> None:
         self.max_prompt_chars = max_prompt_chars
+        self._last_batch_broke = False
 
     @cached_property
     def _validator(self) -> tuple[Any, Any]:
@@ -126,11 +127,18 @@ class RecordExpectations:
                 suite, result_format={"result_format": result_format, "unexpected_index_column_names": [ROW]}
             )
 
-        # Most batches are clean: a pass/fail run costs half of one that lists the offending rows.
-        if validate("BOOLEAN_ONLY").success:
+        # A pass/fail run costs about half of one that lists the offending rows, and a broken batch needs both: a
+        # clean batch is most likely after a clean one, so only then is the pass/fail run tried first.
+        if not self._last_batch_broke and validate("BOOLEAN_ONLY").success:
             return {}
+        broken = self._broken_rows(validate("COMPLETE"))
+        self._last_batch_broke = bool(broken)
+        return broken
+
+    @staticmethod
+    def _broken_rows(validation: Any) -> dict[int, str]:
         broken: dict[int, str] = {}
-        for outcome in validate("COMPLETE").results:
+        for outcome in validation.results:
             if outcome.success:
                 continue
             reason = outcome.expectation_config.meta["reason"]
