@@ -89,3 +89,18 @@ def test_a_new_version_whose_old_batch_cannot_be_read_fails_the_object_for_a_ret
     assert list(report.failed_objects) == ["verdicts/batch-2.jsonl.gz"]
     assert "cannot be read again" in report.failed_objects["verdicts/batch-2.jsonl.gz"]
     assert counted(store) == {(0, "acct-a"): 3}
+
+
+def test_evidence_read_back_from_the_store_is_a_copy_that_a_caller_cannot_corrupt() -> None:
+    # Given an account-hour stored by one batch
+    store = MemoryEvidenceStore()
+    record_evidence({"verdicts/batch-1.jsonl.gz": requests("raw/litellm/a.json", "acct-1", 3)}, store)
+    # When a caller changes what the store gave back
+    (read,) = store.existing([(HOUR, "acct-1")])[(HOUR, "acct-1")]
+    read.prompts += 100
+    read.by_label["cot_harvesting"] = 0
+    read.sources.clear()
+    # Then the stored evidence still counts the three requests, and the next batch is judged against them
+    assert counted(store) == {(0, "acct-1"): 3}
+    again = record_evidence({"verdicts/batch-2.jsonl.gz": requests("raw/litellm/a.json", "acct-1", 3)}, store)
+    assert again.already_counted == 1 and counted(store) == {(0, "acct-1"): 3}
