@@ -8,6 +8,8 @@ the ground truth with `distillguard.evaluation`. Prints one table per seed and a
 
 `--suppressions` loads suppressions (one JSON object a line, as `distillguard suppressions --jsonl` prints them)
 into the in-memory store the correlator reads, to measure what suppressing benign look-alikes does to a run.
+`--rule NAME=VALUE` (repeatable) runs with a detection threshold other than its default, to measure a change of
+a template parameter (`AccountMinShare` is `account_min_share`) before deploying it.
 
 `distillguard replay` + `distillguard evaluate` give the same figures through the emulator (slower)."""
 
@@ -140,15 +142,26 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, nargs="+", default=[101, 102, 103])
     parser.add_argument("--findings-out", type=Path, help="keep findings and truth per seed here")
     parser.add_argument("--suppressions", type=Path, help="suppressions JSONL for the correlator to honour")
+    parser.add_argument(
+        "--rule",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a detection threshold other than its default (a DetectionRules field, e.g. account_min_share=0.1)",
+    )
     args = parser.parse_args()
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     classifier = PromptClassifier.load(DEFAULT_MODEL_DIR)
-    rules = DetectionRules()
+    changed = dict(rule.partition("=")[::2] for rule in args.rule)
+    if unknown := sorted(set(changed) - set(DetectionRules.model_fields)):
+        parser.error(f"no such detection rule: {', '.join(unknown)} (see correlation/detect.py DetectionRules)")
+    rules = DetectionRules.model_validate(changed)
     results = {
         seed: run_seed(seed, args.scale, classifier, rules, args.findings_out, suppressions) for seed in args.seeds
     }
     summary = {
         "scale": args.scale,
+        "rules": changed,
         "seeds": {
             str(seed): {
                 "attacker_recall": r.attacker_recall,
