@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from distillguard.adapters.memory import (
     MemoryEvidenceStore,
     MemoryIncidentStore,
@@ -152,10 +154,15 @@ def main() -> int:
     args = parser.parse_args()
     suppressions = load_suppressions(args.suppressions) if args.suppressions else None
     classifier = PromptClassifier.load(DEFAULT_MODEL_DIR)
-    changed = dict(rule.partition("=")[::2] for rule in args.rule)
+    if malformed := [rule for rule in args.rule if "=" not in rule]:
+        parser.error(f"--rule takes NAME=VALUE, not {', '.join(malformed)}")
+    changed = dict(rule.split("=", 1) for rule in args.rule)
     if unknown := sorted(set(changed) - set(DetectionRules.model_fields)):
         parser.error(f"no such detection rule: {', '.join(unknown)} (see correlation/detect.py DetectionRules)")
-    rules = DetectionRules.model_validate(changed)
+    try:
+        rules = DetectionRules.model_validate(changed)
+    except ValidationError as error:
+        parser.error(f"--rule: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}")
     results = {
         seed: run_seed(seed, args.scale, classifier, rules, args.findings_out, suppressions) for seed in args.seeds
     }
