@@ -9,7 +9,11 @@ the ground truth with `distillguard.evaluation`. Prints one table per seed and a
 `--suppressions` loads suppressions (one JSON object a line, as `distillguard suppressions --jsonl` prints them)
 into the in-memory store the correlator reads, to measure what suppressing benign look-alikes does to a run.
 `--rule NAME=VALUE` (repeatable) runs with a detection threshold other than its default, to measure a change of
-a template parameter (`AccountMinShare` is `account_min_share`) before deploying it.
+a template parameter (`AccountMinShare` is `account_min_share`) before deploying it. `--plan NAME=VALUE`
+(repeatable, value as JSON) simulates traffic shaped otherwise (a field of `simulate/scales.py` Plan), to judge the
+rules on attack families they were not measured on:
+
+    python -m infra.bench_detection --scale small --seeds 2701 2702 --plan 'hydra_daily=[18,18]'
 
 `distillguard replay` + `distillguard evaluate` give the same figures through the emulator (slower)."""
 
@@ -22,6 +26,7 @@ import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -43,6 +48,7 @@ from distillguard.formats import FormatSettings
 from distillguard.jsonl import read_models
 from distillguard.local.pipeline import log_files
 from distillguard.records import CanonicalRecord
+from distillguard.simulate.scales import assignments, plan_for
 from distillguard.suppression import Suppression
 from distillguard.validation import ValidationRun
 from distillguard.validation.expectations import RecordExpectations
@@ -117,13 +123,14 @@ def run_seed(
     rules: DetectionRules,
     findings_out: Path | None = None,
     suppressions: MemorySuppressionStore | None = None,
+    plan_changes: dict[str, Any] | None = None,
 ) -> Evaluation:
     from distillguard.simulate import simulate
 
     with tempfile.TemporaryDirectory(prefix="distillguard-bench-") as scratch:
         folder = Path(scratch)
         started = time.perf_counter()
-        truth = simulate(folder, seed=seed, scale=scale)
+        truth = simulate(folder, seed=seed, scale=scale, plan_changes=plan_changes)
         findings = findings_for(folder, classifier, rules, suppressions)
         elapsed = time.perf_counter() - started
         if findings_out is not None:
@@ -151,24 +158,39 @@ def main() -> int:
         metavar="NAME=VALUE",
         help="a detection threshold other than its default (a DetectionRules field, e.g. account_min_share=0.1)",
     )
+    parser.add_argument(
+        "--plan",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="simulate with a field of the scale's plan changed, value as JSON (e.g. hydra_daily=[18,18])",
+    )
     args = parser.parse_args()
-    suppressions = load_suppressions(args.suppressions) if args.suppressions else None
-    classifier = PromptClassifier.load(DEFAULT_MODEL_DIR)
-    if malformed := [rule for rule in args.rule if "=" not in rule]:
-        parser.error(f"--rule takes NAME=VALUE, not {', '.join(malformed)}")
-    changed = dict(rule.split("=", 1) for rule in args.rule)
+    try:
+        changed = assignments(args.rule)
+    except ValueError as error:
+        parser.error(f"--rule: {error}")
+    try:
+        plan_changes = assignments(args.plan)
+        plan_for(args.scale, plan_changes)
+    except ValueError as error:
+        parser.error(f"--plan: {error}")
     if unknown := sorted(set(changed) - set(DetectionRules.model_fields)):
         parser.error(f"no such detection rule: {', '.join(unknown)} (see correlation/detect.py DetectionRules)")
     try:
         rules = DetectionRules.model_validate(changed)
     except ValidationError as error:
         parser.error(f"--rule: {error.errors()[0]['loc'][0]}: {error.errors()[0]['msg']}")
+    suppressions = load_suppressions(args.suppressions) if args.suppressions else None
+    classifier = PromptClassifier.load(DEFAULT_MODEL_DIR)
     results = {
-        seed: run_seed(seed, args.scale, classifier, rules, args.findings_out, suppressions) for seed in args.seeds
+        seed: run_seed(seed, args.scale, classifier, rules, args.findings_out, suppressions, plan_changes)
+        for seed in args.seeds
     }
     summary = {
         "scale": args.scale,
         "rules": changed,
+        "plan": plan_changes,
         "seeds": {
             str(seed): {
                 "attacker_recall": r.attacker_recall,

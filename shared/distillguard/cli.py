@@ -74,6 +74,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     simulate.add_argument("--out", type=Path, required=True)
     simulate.add_argument("--seed", type=int, default=0)
     simulate.add_argument("--scale", choices=("tiny", "small", "full"), default="small")
+    simulate.add_argument(
+        "--plan",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="change a field of the scale's plan, value as JSON (e.g. hydra_daily=[18,18]; see simulate/scales.py)",
+    )
 
     report = commands.add_parser("report", help="write the triage report: one HTML page per incident and an index")
     report.add_argument("findings", type=Path, help="findings JSONL, one SNS message a line")
@@ -104,8 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     from distillguard.simulate import simulate
+    from distillguard.simulate.scales import assignments, plan_for
 
-    truth = simulate(args.out, seed=args.seed, scale=args.scale)
+    try:
+        changes = assignments(args.plan)
+        plan_for(args.scale, changes)  # refused before anything is written
+    except ValueError as error:
+        print(f"error: --plan: {error}", file=sys.stderr)
+        return 2
+    truth = simulate(args.out, seed=args.seed, scale=args.scale, plan_changes=changes)
     attackers = sorted(truth.attackers)
     print(f"wrote {truth.n_records} records ({truth.n_broken} deliberately broken) to {args.out}")
     print(f"{len(truth.accounts)} accounts, {len(attackers)} attackers: {', '.join(attackers)}")

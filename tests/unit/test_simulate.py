@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from distillguard.cli import main
 from distillguard.formats import FormatSettings, RecordRejected, parse_record, read_raw_lines, template_fingerprint
 from distillguard.records import CanonicalRecord, Label
 from distillguard.simulate import GroundTruth, simulate
@@ -30,6 +31,7 @@ from distillguard.simulate.content import (
 )
 from distillguard.simulate.label_rates import label_rates
 from distillguard.simulate.model import ATTACKER_POPULATIONS, BENIGN_POPULATIONS
+from distillguard.simulate.scales import assignments
 
 CORPUS_DIR = Path("/work/shared/data/prompts")
 NEW_MODELS = ("claude-opus-4-6", "us.anthropic.claude-opus-4-6-v1:0")
@@ -160,6 +162,77 @@ def test_an_unknown_scale_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="scale"):
         simulate(tmp_path, seed=1, scale="huge")
     assert not any(tmp_path.iterdir())
+
+
+def test_plan_changes_reshape_the_attacks_asked_for_and_the_ground_truth_records_them(
+    tiny: tuple[Path, GroundTruth], rows: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    # Given a tiny run of the module's seed with a smaller cover cluster that harvests with every request
+    changes = {"covers": [3], "cover_harvest_share": 1.0}
+    truth = simulate(tmp_path, seed=11, scale="tiny", plan_changes=changes)
+    changed_rows = truth_rows(tmp_path)
+    # When its cover cluster is compared with the unchanged run's
+    labels = Counter(r["label"] for r in changed_rows if r["population"] == "cover_cluster")
+    before = Counter(r["label"] for r in rows if r["population"] == "cover_cluster")
+    # Then the cluster has the members asked for, none of its requests is ordinary any more (half were), the ground
+    # truth on disk names the changes, and the other populations are drawn as before
+    assert len(members(truth, "cover_cluster")) == 3 < len(members(tiny[1], "cover_cluster"))
+    assert labels["ordinary"] == 0 < labels["cot_harvesting"] and before["ordinary"] > 0
+    assert GroundTruth.model_validate_json((tmp_path / "_ground_truth.json").read_text()).plan_changes == changes
+    assert tiny[1].plan_changes == {}
+    assert members(truth, "hydra_cot") == members(tiny[1], "hydra_cot")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"hydra_dailly": [18, 18]}, "no such simulation parameter: hydra_dailly"),
+        ({"hydra_daily": 18}, "hydra_daily: Input should be a valid tuple"),
+        ({"covers": ["eight"]}, "covers.0: Input should be a valid integer"),
+    ],
+)
+def test_a_plan_change_naming_no_field_or_of_the_wrong_type_is_refused_before_anything_is_written(
+    tmp_path: Path, changes: dict[str, Any], message: str
+) -> None:
+    # Given a change the plan cannot take / When a run is asked for with it / Then it names the problem, writes nothing
+    with pytest.raises(ValueError, match=re.escape(message)):
+        simulate(tmp_path, seed=1, scale="tiny", plan_changes=changes)
+    assert not any(tmp_path.iterdir())
+
+
+def test_the_simulate_command_refuses_a_bad_plan_change_with_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given `distillguard simulate` with a change to a field the plan does not have
+    out = tmp_path / "logs"
+    # When it runs
+    code = main(["simulate", "--out", str(out), "--seed", "1", "--scale", "tiny", "--plan", "hydra_size=[5]"])
+    # Then it exits 2 naming the field, and no folder was made
+    assert code == 2
+    assert capsys.readouterr().err.strip() == (
+        "error: --plan: no such simulation parameter: hydra_size (see simulate/scales.py Plan)"
+    )
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        (["hydra_daily=[18, 40]", "covers=[8]"], {"hydra_daily": [18, 40], "covers": [8]}),
+        (["account_min_share=0.1", "note=plain text"], {"account_min_share": 0.1, "note": "plain text"}),
+    ],
+)
+def test_command_line_assignments_read_each_value_as_json_or_else_as_text(
+    pairs: list[str], expected: dict[str, Any]
+) -> None:
+    # Given NAME=VALUE pairs as `--plan` and `--rule` take them / When read / Then each value is what JSON says
+    assert assignments(pairs) == expected
+
+
+def test_a_command_line_assignment_without_a_name_and_value_is_refused() -> None:
+    # Given a pair with no `=` / When read / Then the error quotes it
+    with pytest.raises(ValueError, match="expected NAME=VALUE, not 'covers'"):
+        assignments(["covers"])
 
 
 def test_ground_truth_counts_add_up(tiny: tuple[Path, GroundTruth], rows: list[dict[str, Any]]) -> None:

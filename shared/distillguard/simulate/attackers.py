@@ -25,12 +25,6 @@ from distillguard.simulate.timing import DAYTIME, at, bursts, sessions, smooth_r
 from distillguard.simulate.traffic import count_for, request
 
 HYDRA_AGENTS = ("python-httpx/0.27.2", "aiohttp/3.9.5")
-HYDRA_DAILY = (21.0, 32.0)  # per member and day of its life
-HYDRA_PARTICIPATION = 0.85  # share of the bursts a live member fires in
-HYDRA_RESIDENTIAL = 0.2  # requests that leave through residential proxies instead of the hosting /24s
-HYDRA_COVER = 0.12  # ordinary requests mixed in, as a proxy that resells access would
-SWARM_DAILY = (8.0, 16.0)
-COVER_DAILY = (10.0, 28.0)
 
 
 def _cluster_id(population: Population, index: int) -> str:
@@ -68,10 +62,12 @@ def hydra_clusters(world: World, plan: Plan) -> list[SimRecord]:
             if plan.hydra_lifetime is not None:
                 leave = life[0][0] + timedelta(hours=mrng.uniform(*plan.hydra_lifetime))
                 life = [burst for burst in life if burst[0] < leave]
-            for burst_start, seconds in _member_bursts(mrng, life):
-                ip = mrng.choice(proxies) if mrng.random() < HYDRA_RESIDENTIAL else host(mrng, mrng.choice(egress))
+            for burst_start, seconds in _member_bursts(mrng, life, plan):
+                residential = mrng.random() < plan.hydra_residential
+                ip = mrng.choice(proxies) if residential else host(mrng, mrng.choice(egress))
                 ts = at(burst_start, mrng.uniform(0, seconds))
-                prompt = ordinary_prompt(mrng) if mrng.random() < HYDRA_COVER else hydra_prompt(mrng, templates)
+                cover = mrng.random() < plan.hydra_cover
+                prompt = ordinary_prompt(mrng) if cover else hydra_prompt(mrng, templates)
                 records.append(request(mrng, account, ts, prompt, ip, agent))
     return records
 
@@ -93,7 +89,7 @@ def _wave_arrivals(
     return arrivals
 
 
-def _member_bursts(rng: random.Random, life: list[tuple[datetime, float]]) -> list[tuple[datetime, float]]:
+def _member_bursts(rng: random.Random, life: list[tuple[datetime, float]], plan: Plan) -> list[tuple[datetime, float]]:
     """The bursts one member fires in, once per request: each 24 h of its life gets a daily quota, spread over the
     bursts it joins (it always joins its first, which is how its wave shows, and its last)."""
     if not life:
@@ -106,9 +102,9 @@ def _member_bursts(rng: random.Random, life: list[tuple[datetime, float]]) -> li
         if not chunk:
             return out
         hours = min(24.0, (life[-1][0] - chunk[0][0]).total_seconds() / 3600 + 1.5)
-        quota = max(1, round(rng.uniform(*HYDRA_DAILY) * hours / 24))
+        quota = max(1, round(rng.uniform(*plan.hydra_daily) * hours / 24))
         ends = {life[0], life[-1]}
-        joined = [b for b in chunk if b in ends or rng.random() < HYDRA_PARTICIPATION]
+        joined = [b for b in chunk if b in ends or rng.random() < plan.hydra_participation]
         if quota < len(joined):  # a short last stretch of life: fewer requests than bursts
             kept = [b for b in joined if b in ends]
             joined = sorted(kept + rng.sample([b for b in joined if b not in ends], max(0, quota - len(kept))))
@@ -132,7 +128,7 @@ def agentic_swarms(world: World, plan: Plan) -> list[SimRecord]:
             for j in range(size)
         ]
         member_rngs = [world.rng("agentic_swarm", c, j, "requests") for j in range(size)]
-        rates = [rng.uniform(*SWARM_DAILY) for _ in range(size)]
+        rates = [rng.uniform(*plan.swarm_daily) for _ in range(size)]
         turns = smooth_round_robin(rates)
         offset = rng.uniform(0, 300)
         while offset < span:
@@ -157,11 +153,12 @@ def cover_clusters(world: World, plan: Plan) -> list[SimRecord]:
         for j in range(size):
             mrng = world.rng("cover_cluster", c, j)
             account = _member(world, mrng, "cover_cluster", cluster, bedrock_share=0.0, reseller=0)
-            n = count_for(mrng, mrng.uniform(*COVER_DAILY), world.days)
+            n = count_for(mrng, mrng.uniform(*plan.cover_daily), world.days)
             for session in sessions(mrng, world.start, world.end, n, tz, DAYTIME, size=(2, 7)):
                 ip = host(mrng, mrng.choice(prefixes))
                 for ts in session:
-                    prompt = ordinary_prompt(mrng) if mrng.random() < 0.5 else cover_harvest_prompt(mrng)
+                    ordinary = mrng.random() < 1 - plan.cover_harvest_share
+                    prompt = ordinary_prompt(mrng) if ordinary else cover_harvest_prompt(mrng)
                     records.append(request(mrng, account, ts, prompt, ip, agents[j]))
     return records
 

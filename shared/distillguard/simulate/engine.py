@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from distillguard.records import LABELS
 from distillguard.simulate import attackers, benign, broken, layout
@@ -16,7 +16,7 @@ from distillguard.simulate.accounts import World
 from distillguard.simulate.content.everyday import chat_prompt
 from distillguard.simulate.model import CHANNELS, SCALES, Channel, GroundTruth, Scale
 from distillguard.simulate.render import SimRecord, estimate_prompt_tokens, new_uuid
-from distillguard.simulate.scales import PLANS, Plan
+from distillguard.simulate.scales import Plan, plan_for
 from distillguard.simulate.truth import account_truths, cluster_truths, model_release
 
 GROUND_TRUTH_FILE = "_ground_truth.json"
@@ -39,14 +39,17 @@ POPULATIONS: tuple[Callable[[World, Plan], list[SimRecord]], ...] = (
 )
 
 
-def simulate(out_dir: Path, *, seed: int, scale: str = "small") -> GroundTruth:
-    """Write one run's logs in all three formats, plus ~0.5% broken lines and the ground truth, under out_dir.
+def simulate(
+    out_dir: Path, *, seed: int, scale: str = "small", plan_changes: Mapping[str, Any] | None = None
+) -> GroundTruth:
+    """Write one run's logs in all three formats, plus ~0.5% broken lines and the ground truth, under out_dir;
+    `plan_changes` changes fields of the scale's plan (`scales.plan_for`), and the ground truth records them.
 
-    The same (seed, scale) gives byte-identical output."""
+    The same (seed, scale, plan changes) gives byte-identical output."""
     if scale not in SCALES:
         raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
     size = cast(Scale, scale)
-    plan = PLANS[size]
+    plan = plan_for(size, plan_changes)
     world = World.create(seed, size, START, plan.hours, plan.release_hour)
     records = sorted(
         (record for population in POPULATIONS for record in population(world, plan)),
@@ -80,6 +83,7 @@ def simulate(out_dir: Path, *, seed: int, scale: str = "small") -> GroundTruth:
         scale=size,
         start=f"{START:%Y-%m-%dT%H:%M:%SZ}",
         hours=plan.hours,
+        plan_changes=dict(plan_changes or {}),
         n_records=len(records),
         n_broken=sum(broken_counts.values()),
         broken_by_kind=dict(sorted(broken_counts.items())),

@@ -137,6 +137,7 @@ class GroundTruth(BaseModel):
     scale: Scale
     start: str
     hours: int
+    plan_changes: dict[str, Any] = Field(default_factory=dict, description="fields of the scale's plan changed")
     n_records: int = Field(ge=0, description="valid records; equals the sum of accounts' records")
     n_broken: int = Field(ge=0, description="hostile or broken lines/files that validation must quarantine")
     broken_by_kind: dict[BrokenKind, int] = Field(default_factory=dict)

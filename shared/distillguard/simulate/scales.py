@@ -2,11 +2,20 @@
 
 tiny (tests and the demo): ~100 accounts, ~3.5k requests over 24 h, every population present with small clusters.
 small: ~500 accounts, ~20k requests over 48 h. full: ~2,500 accounts, ~150k requests over 48 h. Attack traffic is
-kept under a fifth of the requests, and every attacker account sends no more a day than some benign account does."""
+kept under a fifth of the requests, and every attacker account sends no more a day than some benign account does.
+
+`plan_for(scale, changes)` changes any of a plan's fields for one run (`distillguard simulate --plan NAME=VALUE`):
+traffic shaped otherwise than the runs the detection rules were measured on, such as hydra members at the low end
+of the reported 18-40 requests a day, to judge detection on families nobody tuned on."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+from pydantic import TypeAdapter, ValidationError
 
 from distillguard.simulate.model import Scale
 
@@ -40,6 +49,14 @@ class Plan:
     bulk_hours: float
     model_hoppers: int
     hopper_daily: tuple[int, int]
+    # attack shapes, the same at every scale
+    hydra_daily: tuple[float, float] = (21.0, 32.0)  # requests per hydra member and day of its life
+    hydra_participation: float = 0.85  # share of the bursts a live member fires in
+    hydra_residential: float = 0.2  # requests leaving through residential proxies instead of the hosting /24s
+    hydra_cover: float = 0.12  # ordinary requests mixed in, as a proxy that resells access would
+    swarm_daily: tuple[float, float] = (8.0, 16.0)  # requests per swarm member and day
+    cover_daily: tuple[float, float] = (10.0, 28.0)  # requests per cover member and day
+    cover_harvest_share: float = 0.5  # the cover members' requests that harvest (the rest are ordinary)
 
 
 PLANS: dict[Scale, Plan] = {
@@ -125,3 +142,33 @@ PLANS: dict[Scale, Plan] = {
         hopper_daily=(70, 100),
     ),
 }
+
+
+def plan_for(scale: Scale, changes: Mapping[str, Any] | None = None) -> Plan:
+    """The scale's plan with some fields changed (values as JSON gives them: lists for tuples); a name that is not
+    a field, or a value of the wrong type, is a ValueError saying which."""
+    plan = PLANS[scale]
+    if not changes:
+        return plan
+    if unknown := sorted(set(changes) - {field.name for field in fields(Plan)}):
+        raise ValueError(f"no such simulation parameter: {', '.join(unknown)} (see simulate/scales.py Plan)")
+    try:
+        return TypeAdapter(Plan).validate_python({**asdict(plan), **changes})
+    except ValidationError as error:
+        first = error.errors(include_url=False)[0]
+        raise ValueError(f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}") from None
+
+
+def assignments(pairs: Iterable[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs as a mapping, each value read as JSON (`18`, `[18, 40]`, `0.1`) or else kept as text; a pair
+    without `=` is a ValueError."""
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        if not equals or not name:
+            raise ValueError(f"expected NAME=VALUE, not {pair!r}")
+        try:
+            changes[name] = json.loads(text)
+        except ValueError:
+            changes[name] = text
+    return changes
