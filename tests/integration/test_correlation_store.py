@@ -3,6 +3,8 @@ DynamoDB's limits (every request here passes the limits hook)."""
 
 from __future__ import annotations
 
+import zlib
+
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -109,8 +111,11 @@ def test_requests_beyond_dynamodb_limits_are_refused_on_the_emulator_too(pipelin
         client("dynamodb").batch_write_item(RequestItems={pipeline.deployment.table: [put] * 26})
 
 
-def test_evidence_written_as_json_text_before_the_upgrade_still_counts(pipeline: LocalPipeline) -> None:
-    # Given a hydra's evidence, half of it stored the way the previous version stored it (a JSON string)
+def test_evidence_written_by_earlier_versions_as_json_text_or_compressed_without_the_dictionary_still_counts(
+    pipeline: LocalPipeline,
+) -> None:
+    # Given a hydra's evidence, a third stored as the first version stored it (a JSON string) and a third as the
+    # next one did (zlib without the preset dictionary)
     traffic = Traffic()
     traffic.hydra(10)
     objects = objects_of(traffic.verdicts)
@@ -119,15 +124,30 @@ def test_evidence_written_as_json_text_before_the_upgrade_still_counts(pipeline:
     expected = correlate_in_memory(objects)
     dynamodb, table = client("dynamodb"), pipeline.deployment.table
     stored = [item for item in dynamodb.scan(TableName=table, ConsistentRead=True)["Items"] if "evidence" in item]
-    for item in stored[::2]:
-        item["evidence"] = {"S": decode_evidence(item["evidence"]).model_dump_json(exclude_defaults=True)}
+    for n, item in enumerate(stored):
+        text = decode_evidence(item["evidence"]).model_dump_json(exclude_defaults=True)
+        if n % 3 == 0:
+            item["evidence"] = {"S": text}
+        elif n % 3 == 1:
+            item["evidence"] = {"B": zlib.compress(text.encode())}
+        else:
+            continue
         dynamodb.put_item(TableName=table, Item=item)
     # When the upgraded correlator reads the table
     findings = correlate(pipeline, MemoryPublisher())
-    # Then both kinds of item count: the findings are those of the in-memory run
-    kinds = {next(iter(raw["evidence"])) for raw in dynamodb.scan(TableName=table)["Items"] if "evidence" in raw}
-    assert kinds == {"S", "B"}
+    # Then every kind of item counts: the findings are those of the in-memory run
+    raws = [raw["evidence"] for raw in dynamodb.scan(TableName=table)["Items"] if "evidence" in raw]
+    assert {next(iter(raw)) for raw in raws} == {"S", "B"}
+    assert sum(1 for raw in raws if "B" in raw and _without_dictionary(raw["B"])) == len(stored[1::3])
     assert [f.message for f in findings] == [f.message for f in expected]
+
+
+def _without_dictionary(stream: bytes) -> bool:
+    try:
+        zlib.decompress(stream)
+    except zlib.error:
+        return False
+    return True
 
 
 def test_each_cell_read_back_holds_exactly_its_own_items_however_crowded_its_partition(pipeline: LocalPipeline) -> None:
