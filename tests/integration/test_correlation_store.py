@@ -4,7 +4,6 @@ DynamoDB's limits (every request here passes the limits hook)."""
 from __future__ import annotations
 
 import zlib
-
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
