@@ -111,6 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _simulate(args: argparse.Namespace) -> int:
     from distillguard.simulate import simulate
+    from distillguard.simulate.engine import GROUND_TRUTH_FILE
     from distillguard.simulate.scales import assignments, plan_for
 
     try:
@@ -120,9 +121,11 @@ def _simulate(args: argparse.Namespace) -> int:
         print(f"error: --plan: {error}", file=sys.stderr)
         return 2
     truth = simulate(args.out, seed=args.seed, scale=args.scale, plan_changes=changes)
-    attackers = sorted(truth.attackers)
     print(f"wrote {truth.n_records} records ({truth.n_broken} deliberately broken) to {args.out}")
-    print(f"{len(truth.accounts)} accounts, {len(attackers)} attackers: {', '.join(attackers)}")
+    by_population = truth.attackers_by_population()
+    campaigns = ", ".join(f"{population} {len(accounts)}" for population, accounts in sorted(by_population.items()))
+    print(f"{len(truth.accounts)} accounts, {len(truth.attackers)} attackers ({campaigns}); who is who:")
+    print(f"  {args.out / GROUND_TRUTH_FILE}")
     return 0
 
 

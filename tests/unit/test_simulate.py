@@ -200,6 +200,21 @@ def test_a_plan_change_naming_no_field_or_of_the_wrong_type_is_refused_before_an
     assert not any(tmp_path.iterdir())
 
 
+def test_the_simulate_command_counts_the_attackers_by_campaign_and_points_at_the_ground_truth(
+    tiny: tuple[Path, GroundTruth], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Given `distillguard simulate` for the module's tiny run
+    out = tmp_path / "logs"
+    # When it runs
+    code = main(["simulate", "--out", str(out), "--seed", "11", "--scale", "tiny"])
+    # Then it says how many attackers each population has (not a wall of account ids) and where the truth is
+    truth = tiny[1]
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0 and len(lines) == 3
+    assert f"{len(truth.attackers)} attackers (agentic_swarm {len(members(truth, 'agentic_swarm'))}, " in lines[1]
+    assert lines[2].strip() == str(out / "_ground_truth.json")
+
+
 def test_the_simulate_command_refuses_a_bad_plan_change_with_one_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
