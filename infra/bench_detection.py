@@ -39,6 +39,7 @@ from distillguard.adapters.memory import (
 from distillguard.aggregation.service import record_evidence
 from distillguard.classification.stage import verdicts_for
 from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
+from distillguard.cli import assignments
 from distillguard.correlation.detect import DetectionRules
 from distillguard.correlation.incidents import NotificationRules
 from distillguard.correlation.service import Correlator
@@ -48,7 +49,7 @@ from distillguard.formats import FormatSettings
 from distillguard.jsonl import read_models
 from distillguard.local.pipeline import log_files
 from distillguard.records import CanonicalRecord
-from distillguard.simulate.scales import assignments, plan_for
+from distillguard.simulate.scales import plan_for
 from distillguard.suppression import Suppression
 from distillguard.validation import ValidationRun
 from distillguard.validation.expectations import RecordExpectations

@@ -8,9 +8,10 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +19,21 @@ from distillguard.suppression.cli import add_commands as add_feedback_commands
 
 DEMO_SEED = 7
 CLASSIFY_CHUNK = 4_096
+
+
+def assignments(pairs: Iterable[str]) -> dict[str, Any]:
+    """NAME=VALUE pairs as a mapping, each value read as JSON (`18`, `[18, 40]`, `0.1`) or else kept as text; a pair
+    without `=` is a ValueError."""
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        name, equals, text = pair.partition("=")
+        if not equals or not name:
+            raise ValueError(f"expected NAME=VALUE, not {pair!r}")
+        try:
+            changes[name] = json.loads(text)
+        except ValueError:
+            changes[name] = text
+    return changes
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _simulate(args: argparse.Namespace) -> int:
     from distillguard.simulate import simulate
     from distillguard.simulate.engine import GROUND_TRUTH_FILE
-    from distillguard.simulate.scales import assignments, plan_for
+    from distillguard.simulate.scales import plan_for
 
     try:
         changes = assignments(args.plan)

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from distillguard.cli import main
+from distillguard.cli import assignments, main
 from distillguard.formats import FormatSettings, RecordRejected, parse_record, read_raw_lines, template_fingerprint
 from distillguard.records import CanonicalRecord, Label
 from distillguard.simulate import GroundTruth, simulate
@@ -31,7 +31,6 @@ from distillguard.simulate.content import (
 )
 from distillguard.simulate.label_rates import label_rates
 from distillguard.simulate.model import ATTACKER_POPULATIONS, BENIGN_POPULATIONS
-from distillguard.simulate.scales import assignments
 
 CORPUS_DIR = Path("/work/shared/data/prompts")
 NEW_MODELS = ("claude-opus-4-6", "us.anthropic.claude-opus-4-6-v1:0")

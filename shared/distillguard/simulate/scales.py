@@ -10,8 +10,7 @@ of the reported 18-40 requests a day, to judge detection on families nobody tune
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -157,18 +156,3 @@ def plan_for(scale: Scale, changes: Mapping[str, Any] | None = None) -> Plan:
     except ValidationError as error:
         first = error.errors(include_url=False)[0]
         raise ValueError(f"{'.'.join(str(part) for part in first['loc'])}: {first['msg']}") from None
-
-
-def assignments(pairs: Iterable[str]) -> dict[str, Any]:
-    """NAME=VALUE pairs as a mapping, each value read as JSON (`18`, `[18, 40]`, `0.1`) or else kept as text; a pair
-    without `=` is a ValueError."""
-    changes: dict[str, Any] = {}
-    for pair in pairs:
-        name, equals, text = pair.partition("=")
-        if not equals or not name:
-            raise ValueError(f"expected NAME=VALUE, not {pair!r}")
-        try:
-            changes[name] = json.loads(text)
-        except ValueError:
-            changes[name] = text
-    return changes
