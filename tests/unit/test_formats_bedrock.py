@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 
 from distillguard.classifier.preprocessing import truncate
-from distillguard.formats import FormatSettings, OffloadedBodies, PromptNotLogged, RecordRejected, parse_record
+from distillguard.formats import (
+    FormatSettings,
+    OffloadedBodies,
+    PromptNotLogged,
+    RecordRejected,
+    RecordSkipped,
+    parse_record,
+)
 
 EVENTS = Path(__file__).parents[1] / "events" / "formats"
 SETTINGS = FormatSettings()
@@ -164,7 +171,7 @@ def test_a_body_logged_as_a_json_string_is_read() -> None:
             "empty_prompt",
         ),
         (lambda r: (r.pop("identity"), r.pop("requestMetadata")), "no_customer"),
-        (lambda r: r["input"].update(inputBodyJson={"texts": ["embed me"]}), "unsupported_body"),
+        (lambda r: r["input"].update(inputBodyJson={"inferenceConfig": {"maxTokens": 10}}), "unsupported_body"),
     ],
 )
 def test_bad_records_are_rejected_with_a_stable_reason(mutate: Any, reason: str) -> None:
@@ -175,6 +182,54 @@ def test_bad_records_are_rejected_with_a_stable_reason(mutate: Any, reason: str)
         _parse(raw)
 
     assert caught.value.reason == reason
+
+
+PROFILE = "arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6"
+
+
+@pytest.mark.parametrize(
+    ("model", "body"),
+    [
+        ("amazon.titan-embed-text-v2:0", {"inputText": "quarterly report, page 3", "dimensions": 512}),
+        ("cohere.embed-english-v3", {"texts": ["chunk one", "chunk two"], "input_type": "search_document"}),
+        ("amazon.nova-canvas-v1:0", {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "a lighthouse"}}),
+        ("stability.sd3-5-large-v1:0", {"prompt": "a lighthouse at dusk"}),
+        ("cohere.rerank-v3-5:0", {"query": "refund policy", "documents": ["a", "b"]}),
+        (PROFILE, {"texts": ["chunk one"], "input_type": "search_document"}),
+        (PROFILE, {"inputText": "quarterly report, page 3", "normalize": True}),
+    ],
+)
+def test_embedding_rerank_and_image_requests_are_skipped_not_classified_nor_quarantined(
+    model: str, body: dict[str, Any]
+) -> None:
+    # Given a RAG pipeline's embedding (or a rerank, or an image) request as Bedrock logs it, by model id or, behind
+    # an opaque inference profile, by its body
+    raw = copy.deepcopy(_samples()[0])
+    raw["modelId"], raw["input"]["inputBodyJson"] = model, body
+    # When it is parsed / Then it is skipped as a model that takes no prompt, counted apart from the quarantine
+    with pytest.raises(RecordSkipped) as caught:
+        _parse(raw)
+    assert caught.value.reason == "model_without_prompt"
+
+
+def test_an_embedding_logged_without_its_body_is_skipped_rather_than_counted_as_a_blind_spot() -> None:
+    # Given an embedding request logged with text delivery off (no body at all)
+    raw = copy.deepcopy(_samples()[0])
+    raw["modelId"] = "amazon.titan-embed-text-v2:0"
+    del raw["input"]["inputBodyJson"]
+    # When it is parsed / Then it is skipped: no prompt went unseen, so no customer's blind spot grows
+    with pytest.raises(RecordSkipped) as caught:
+        _parse(raw)
+    assert caught.value.reason == "model_without_prompt" and not isinstance(caught.value, PromptNotLogged)
+
+
+def test_a_vision_prompt_sent_with_its_images_is_still_classified() -> None:
+    # Given Llama's vision request: a prompt string with the images beside it
+    raw = copy.deepcopy(_samples()[0])
+    raw["modelId"] = "us.meta.llama3-2-90b-instruct-v1:0"
+    raw["input"]["inputBodyJson"] = {"prompt": "<|image|>Describe the chart step by step.", "images": ["iVBORw0"]}
+    # When it is parsed / Then its prompt is kept for the classifier
+    assert _parse(raw).prompt == "<|image|>Describe the chart step by step."
 
 
 def test_converse_tool_use_and_results_and_replayed_reasoning() -> None:

@@ -8,6 +8,10 @@ chat body, or a raw completion prompt (``prompt``: Llama, Mistral, legacy Claude
 reader, as in pure tools, such records are rejected as ``body_offloaded``). A record with neither (text data delivery
 turned off in the logging configuration) carries no prompt: ``prompt_redacted``, counted per customer.
 
+Bedrock logs the invocations of every model it serves. Embedding, reranking, image and video models take no prompt
+for a model to answer: their records are skipped (``model_without_prompt``, counted apart from the quarantine), never
+classified, known by the model id or, behind an opaque inference-profile ARN, by the body's own fields.
+
 Customer: the first non-empty ``requestMetadata`` key of ``FormatSettings.customer_metadata_keys`` (only from the
 roles in ``trusted_metadata_roles`` when that is set), else the caller's
 IAM identity, an assumed role without its session name (``arn:aws:sts::<acct>:assumed-role/<role>``: one role, one
@@ -18,6 +22,7 @@ customer, however many sessions it opens), or the user's ARN. Only Converse and 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -26,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from distillguard.formats.chat import Conversation, conversation, parse_messages, system_texts
 from distillguard.formats.common import canonical_record
-from distillguard.formats.errors import PromptNotLogged, RecordRejected, validate
+from distillguard.formats.errors import PromptNotLogged, RecordRejected, RecordSkipped, validate
 from distillguard.formats.offload import OffloadedBodies
 from distillguard.formats.settings import FormatSettings
 from distillguard.formats.tools import openai_tools
@@ -46,6 +51,15 @@ ERROR_STATUS = {
     "ServiceUnavailableException": 503,
 }
 _BODY = "input.inputBodyJson"
+# Model ids of the families that embed, rerank or draw (Titan and Cohere embeddings, Titan Image, Nova Canvas and
+# Reel, Stability, TwelveLabs Marengo, the rerank models).
+_MODELS_WITHOUT_PROMPT = re.compile(
+    r"embed|rerank|image-generator|titan-image|nova-canvas|nova-reel|stability\.|marengo", re.IGNORECASE
+)
+# Body fields only those families send: `texts` (Cohere Embed), `taskType` (Titan Image, Nova Canvas and Reel),
+# `text_prompts` (Stability), `dimensions`/`normalize`/`embeddingTypes` (Titan Embeddings), `query` with `documents`
+# (rerank). Not `images`: Llama's vision models send it beside their prompt.
+_FIELDS_WITHOUT_PROMPT = ("texts", "taskType", "text_prompts", "dimensions", "normalize", "embeddingTypes")
 
 
 class BedrockIdentity(BaseModel):
@@ -143,7 +157,13 @@ def parse_bedrock(
         "source_key": source_key,
         "line_number": line_number,
     }
+    if log.modelId and _MODELS_WITHOUT_PROMPT.search(log.modelId):
+        raise RecordSkipped("model_without_prompt", f"{log.modelId[:80]} embeds, reranks or draws: no prompt to answer")
     body = _body(log.input, bodies, facts=facts)
+    if without_prompt := _fields_without_prompt(body):
+        raise RecordSkipped(
+            "model_without_prompt", f"an embedding, rerank or image request ({', '.join(without_prompt)})"
+        )
     raw_prompt = body.prompt if body.prompt is not None else body.inputText
     if body.messages is None and body.message is None and raw_prompt is None:
         raise RecordRejected("unsupported_body", f"no messages or prompt in {_BODY} (operation {log.operation})")
@@ -180,6 +200,15 @@ def _body(log_input: BedrockInput, bodies: OffloadedBodies | None, *, facts: dic
     if not isinstance(body, dict):
         raise RecordRejected(f"schema:{_BODY}", "the request body is missing or not an object")
     return validate(BedrockRequestBody, body, prefix=_BODY)
+
+
+def _fields_without_prompt(body: BedrockRequestBody) -> list[str]:
+    """The fields of `body` that only embedding, rerank and image requests send (none for a generative request)."""
+    extra = body.model_extra or {}
+    found = [name for name in _FIELDS_WITHOUT_PROMPT if name in extra]
+    if "query" in extra and "documents" in extra:
+        found.append("query and documents")
+    return found
 
 
 def _conversation(body: BedrockRequestBody) -> Conversation:
