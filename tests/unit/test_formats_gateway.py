@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from distillguard.formats import FormatSettings, RecordRejected, parse_record
+from distillguard.formats import FormatSettings, RecordRejected, RecordSkipped, parse_record
+from distillguard.formats.models import takes_no_prompt
 
 EVENTS = Path(__file__).parents[1] / "events" / "formats"
 
@@ -170,3 +171,48 @@ def test_an_anthropic_messages_body_keeps_its_system_and_tools() -> None:
         "[user]\nWhat's the weather in Paris?"
     )
     assert record.tool_names == ("get_weather",)
+
+
+@pytest.mark.parametrize(
+    ("model", "request_body"),
+    [
+        ("text-embedding-3-small", {"model": "text-embedding-3-small", "input": "refund policy, section 2"}),
+        (None, {"model": "omni-moderation-latest", "input": "is this allowed?"}),
+        ("gpt-4o-mini-tts", {"model": "gpt-4o-mini-tts", "input": "Read this aloud", "voice": "alloy"}),
+        ("dall-e-3", {"model": "dall-e-3", "prompt": "a lighthouse at dusk"}),
+    ],
+)
+def test_a_request_to_a_model_that_takes_no_prompt_is_skipped(model: str | None, request_body: dict[str, Any]) -> None:
+    # Given a gateway record of an embedding, moderation, speech or image request (the model on the record or in
+    # the body only)
+    raw = copy.deepcopy(_samples()[0])
+    raw["model"], raw["request"] = model, request_body
+    # When it is parsed / Then it is skipped, not read as a Responses `input` or a completion `prompt`
+    with pytest.raises(RecordSkipped) as caught:
+        _parse(raw)
+    assert caught.value.reason == "model_without_prompt"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "gpt-4o",
+        "gpt-4.1-mini",
+        "o3",
+        "claude-opus-4-1",
+        "claude-haiku-4-5",
+        "us.anthropic.claude-3-7-sonnet-20250219-v1:0",
+        "us.meta.llama3-2-90b-instruct-v1:0",
+        "mistral.mistral-large-2407-v1:0",
+        "amazon.nova-pro-v1:0",
+        "amazon.titan-text-express-v1",
+        "cohere.command-r-plus-v1:0",
+        "us.deepseek.r1-v1:0",
+        "openai.gpt-oss-120b-1:0",
+        "gemini-2.5-pro",
+        "qwen3-235b-a22b",
+    ],
+)
+def test_generative_models_are_never_taken_for_models_without_a_prompt(model: str) -> None:
+    # Given a chat or completion model's id / When it is checked / Then its requests are read and classified
+    assert not takes_no_prompt(model)

@@ -10,7 +10,8 @@ turned off in the logging configuration) carries no prompt: ``prompt_redacted``,
 
 Bedrock logs the invocations of every model it serves. Embedding, reranking, image and video models take no prompt
 for a model to answer: their records are skipped (``model_without_prompt``, counted apart from the quarantine), never
-classified, known by the model id or, behind an opaque inference-profile ARN, by the body's own fields.
+classified, known by the model id (``formats.models``) or, behind an opaque inference-profile ARN, by body fields
+only they send.
 
 Customer: the first non-empty ``requestMetadata`` key of ``FormatSettings.customer_metadata_keys`` (only from the
 roles in ``trusted_metadata_roles`` when that is set), else the caller's
@@ -22,7 +23,6 @@ customer, however many sessions it opens), or the user's ARN. Only Converse and 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Literal
@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from distillguard.formats.chat import Conversation, conversation, parse_messages, system_texts
 from distillguard.formats.common import canonical_record
 from distillguard.formats.errors import PromptNotLogged, RecordRejected, RecordSkipped, validate
+from distillguard.formats.models import skip_model_without_prompt
 from distillguard.formats.offload import OffloadedBodies
 from distillguard.formats.settings import FormatSettings
 from distillguard.formats.tools import openai_tools
@@ -51,11 +52,6 @@ ERROR_STATUS = {
     "ServiceUnavailableException": 503,
 }
 _BODY = "input.inputBodyJson"
-# Model ids of the families that embed, rerank or draw (Titan and Cohere embeddings, Titan Image, Nova Canvas and
-# Reel, Stability, TwelveLabs Marengo, the rerank models).
-_MODELS_WITHOUT_PROMPT = re.compile(
-    r"embed|rerank|image-generator|titan-image|nova-canvas|nova-reel|stability\.|marengo", re.IGNORECASE
-)
 # Body fields only those families send: `texts` (Cohere Embed), `taskType` (Titan Image, Nova Canvas and Reel),
 # `text_prompts` (Stability), `dimensions`/`normalize`/`embeddingTypes` (Titan Embeddings), `query` with `documents`
 # (rerank). Not `images`: Llama's vision models send it beside their prompt.
@@ -157,8 +153,7 @@ def parse_bedrock(
         "source_key": source_key,
         "line_number": line_number,
     }
-    if log.modelId and _MODELS_WITHOUT_PROMPT.search(log.modelId):
-        raise RecordSkipped("model_without_prompt", f"{log.modelId[:80]} embeds, reranks or draws: no prompt to answer")
+    skip_model_without_prompt(log.modelId)
     body = _body(log.input, bodies, facts=facts)
     if without_prompt := _fields_without_prompt(body):
         raise RecordSkipped(

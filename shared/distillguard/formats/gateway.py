@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from distillguard.formats.common import canonical_record, epoch_to_utc
 from distillguard.formats.errors import validate
+from distillguard.formats.models import skip_model_without_prompt
 from distillguard.formats.requests import RequestBody, body_conversation
 from distillguard.formats.settings import FormatSettings
 from distillguard.records import CanonicalRecord
@@ -47,7 +48,9 @@ class GatewayLogRecord(BaseModel):
          "usage": {"prompt_tokens": 8, "completion_tokens": 12}, "status": 200}
 
     ``ts`` is when the request arrived, in epoch seconds (int or float, UTC); ``account_id`` is the customer the
-    gateway bills; ``status`` is the HTTP status returned. Fields not listed here are ignored.
+    gateway bills; ``status`` is the HTTP status returned. Fields not listed here are ignored. A request to a model
+    that takes no prompt (embeddings, moderation, speech, images: ``formats.models``), named by ``model`` or by the
+    body's ``model``, is skipped (``model_without_prompt``).
     """
 
     model_config = ConfigDict(extra="allow")
@@ -82,6 +85,7 @@ def parse_gateway(
     raw: Mapping[str, Any], *, source_key: str, line_number: int, settings: FormatSettings, **_: Any
 ) -> CanonicalRecord:
     record = validate(GatewayLogRecord, raw)
+    skip_model_without_prompt(record.model or _text(record.request.model_extra or {}, "model"))
     facts = {
         "request_id": record.request_id,
         "timestamp": record.ts,
@@ -104,3 +108,8 @@ def parse_gateway(
         facts=facts,
         max_prompt_chars=settings.max_prompt_chars,
     )
+
+
+def _text(fields: Mapping[str, Any], name: str) -> str | None:
+    value = fields.get(name)
+    return value if isinstance(value, str) else None
