@@ -89,15 +89,24 @@ class StageRun:
     findings: list[PublishedFinding]
 
 
-def run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, *, aggregate_batch: int = 1) -> StageRun:
-    """Validate, classify, aggregate (`aggregate_batch` verdict objects a call) and correlate over the store's raw
-    objects, each stage over everything before the next, on one core, timing each, with the engine's garbage
-    collection settings (`distillguard.collection`)."""
+def run_stages(
+    objects: FolderObjectStore,
+    store: MemoryEvidenceStore,
+    *,
+    aggregate_batch: int = 1,
+    validate_batch: int | None = None,
+) -> StageRun:
+    """Validate (`validate_batch` raw objects a call; the template's ValidateBatchSize by default), classify,
+    aggregate (`aggregate_batch` verdict objects a call) and correlate over the store's raw objects, each stage over
+    everything before the next, on one core, timing each, with the engine's garbage collection settings
+    (`distillguard.collection`)."""
     with fewer_collections():
-        return _run_stages(objects, store, aggregate_batch)
+        return _run_stages(objects, store, aggregate_batch, validate_batch)
 
 
-def _run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, aggregate_batch: int) -> StageRun:
+def _run_stages(
+    objects: FolderObjectStore, store: MemoryEvidenceStore, aggregate_batch: int, validate_batch: int | None
+) -> StageRun:
     from distillguard.classifier import DEFAULT_MODEL_DIR, PromptClassifier
     from distillguard.validation.expectations import RecordExpectations
 
@@ -113,7 +122,7 @@ def _run_stages(objects: FolderObjectStore, store: MemoryEvidenceStore, aggregat
     unlogged: list[str] = []  # validate's own verdicts for redacted requests
     records = work = 0
     started = time.perf_counter()
-    for batch in batches(listing, settings.batch_objects):
+    for batch in batches(listing, validate_batch or settings.batch_objects):
         work += 1
         outcomes = validate_objects(batch, objects=objects, settings=settings.validate, expectations=expectations)
         reports = [o for o in outcomes.values() if isinstance(o, ValidationReport)]

@@ -1,6 +1,6 @@
 """Cost per million prompts on AWS, from the requests a run really makes (a command, not a guess).
 
-    python -m infra.cost [--scale small] [--seed 1101]
+    python -m infra.cost [--scale small] [--seed 1101] [--delivery backfill|one-by-one]
 
 Simulates traffic, re-cuts its gateway records into objects of 1, 10, 50 and 500 records, runs the stage code
 over each (the in-process engine's stages, batched as the template's event sources batch them) while counting
@@ -8,7 +8,13 @@ every request the Lambdas would make: S3 GET and PUT, SQS messages (each S3 noti
 Lambda's poller receives and deletes ten at a time), DynamoDB write and read units (from each item's size, as
 DynamoDB bills them), SNS publishes, Lambda invocations, and GB-seconds (each stage's measured time on this
 machine times its MemorySize in template.yaml). Prices are public on-demand prices, us-east-1, x86 (below).
-Storage, data transfer, CloudWatch and free tiers are left out."""
+Storage, data transfer, CloudWatch and free tiers are left out.
+
+`--delivery` says how the objects reach the functions. `backfill` (the default): full batches, as a backfill or a
+busy stream fills them (ValidateBatchSize raw objects a validate call, 10 validated objects a classify call, 100
+verdict objects an aggregate call, ten messages a receive). `one-by-one`: every object alone, as a quiet stream
+delivers it when each batching window holds one object: one raw object a validate call, one object a classify and
+an aggregate call, one message a receive. Live traffic costs between the two."""
 
 from __future__ import annotations
 
@@ -127,18 +133,36 @@ class CountingEvidence(MemoryEvidenceStore):
         super().advance_watermark(first_hour, latest)
 
 
-def _sqs(messages: int) -> int:
+@dataclass(frozen=True)
+class Delivery:
+    """How many objects each function call gets, and messages each receive."""
+
+    validate_batch: int | None  # None: the template's ValidateBatchSize
+    classify_batch: int
+    aggregate_batch: int
+    per_receive: int
+
+
+DELIVERIES = {
+    "backfill": Delivery(None, CLASSIFY_BATCH, AGGREGATE_BATCH, SQS_RECEIVE),
+    "one-by-one": Delivery(1, 1, 1, 1),
+}
+
+
+def _sqs(messages: int, per_receive: int = SQS_RECEIVE) -> int:
     """A message costs its SendMessage, and its share of the poller's ReceiveMessage and DeleteMessageBatch."""
-    return messages + 2 * math.ceil(messages / SQS_RECEIVE)
+    return messages + 2 * math.ceil(messages / per_receive)
 
 
-def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
+def measure(folder: Path, memory_mb: dict[str, int], delivery: Delivery = DELIVERIES["backfill"]) -> dict[str, Any]:
     counts: Counter[str] = Counter()
     with tempfile.TemporaryDirectory(prefix="distillguard-cost-") as scratch:
         settings = stage_settings()
         objects = CountingObjects(folder, settings.validate.raw_prefix, Path(scratch))
         store = CountingEvidence()
-        run = run_stages(objects, store, aggregate_batch=AGGREGATE_BATCH)
+        run = run_stages(
+            objects, store, aggregate_batch=delivery.aggregate_batch, validate_batch=delivery.validate_batch
+        )
         counts.update(objects.counts)
         counts.update(store.counts)
     seconds, records, validated, findings = run.seconds, run.records_valid, run.validated, run.findings
@@ -152,10 +176,10 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
     reads_per_item = 1 + 0.5 * (settings.correlate.horizon_hours - 1)
     counts["dynamodb_rru"] += math.ceil(math.ceil(evidence_bytes / 4096) * reads_per_item)
     counts["dynamodb_wru"] += hours * 4  # state commit, incident heads, outbox, per hour
-    counts["lambda_classify"] = math.ceil(len(validated) / CLASSIFY_BATCH)
-    counts["lambda_aggregate"] = math.ceil(len(validated) / AGGREGATE_BATCH)
+    counts["lambda_classify"] = math.ceil(len(validated) / delivery.classify_batch)
+    counts["lambda_aggregate"] = math.ceil(len(validated) / delivery.aggregate_batch)
     counts["lambda_correlate"] = hours
-    counts["sqs_request"] = _sqs(run.raw_objects) + 2 * _sqs(len(validated))
+    counts["sqs_request"] = _sqs(run.raw_objects, delivery.per_receive) + 2 * _sqs(len(validated), delivery.per_receive)
     counts["sns_publish"] = len(findings)
     gb_seconds = sum(seconds[stage] * memory_mb[stage] / 1024 for stage in seconds)
     lambda_requests = sum(counts[f"lambda_{stage}"] for stage in seconds)
@@ -168,7 +192,11 @@ def measure(folder: Path, memory_mb: dict[str, int]) -> dict[str, Any]:
     }
     per_million = {name: round(value / records * 1_000_000, 4) for name, value in cost.items()}
     # The floor reading each object imposes: one GET, its notification, and the poller's share of receives.
-    floor = (run.raw_objects * PRICES["s3_get"] + _sqs(run.raw_objects) * PRICES["sqs_request"]) / records * 1_000_000
+    floor = (
+        (run.raw_objects * PRICES["s3_get"] + _sqs(run.raw_objects, delivery.per_receive) * PRICES["sqs_request"])
+        / records
+        * 1_000_000
+    )
     return {
         "records": records,
         "objects": run.raw_objects,
@@ -195,6 +223,7 @@ def main() -> int:
     parser.add_argument("--scale", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--seed", type=int, default=1101)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 10, 50, 500])
+    parser.add_argument("--delivery", choices=sorted(DELIVERIES), default="backfill")
     args = parser.parse_args()
     from distillguard.simulate import simulate
 
@@ -206,7 +235,7 @@ def main() -> int:
         for size in args.sizes:
             cut = Path(scratch) / f"cut-{size}"
             recut(folder, cut, size)
-            rows[str(size)] = measure(cut, memory)
+            rows[str(size)] = measure(cut, memory, DELIVERIES[args.delivery])
             shutil.rmtree(cut)
     print(f"prices: {PRICES_AS_OF}: {json.dumps(PRICES)}")
     print(f"{'records/object':>15} {'objects':>8} {'$/M total':>10} {'floor':>8} {'x floor':>8}  by service ($/M)")
@@ -215,7 +244,11 @@ def main() -> int:
             f"{size:>15} {row['objects']:>8} {row['usd_per_million_total']:>10.4f} {row['usd_per_million_floor']:>8.4f}"
             f" {row['times_the_floor']:>8.2f}  {row['usd_per_million_prompts']}"
         )
-    print(json.dumps({"prices_as_of": PRICES_AS_OF, "prices": PRICES, "by_records_per_object": rows}))
+    print(
+        json.dumps(
+            {"prices_as_of": PRICES_AS_OF, "prices": PRICES, "delivery": args.delivery, "by_records_per_object": rows}
+        )
+    )
     return 0
 
 
