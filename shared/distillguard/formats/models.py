@@ -19,10 +19,10 @@ _WITHOUT_PROMPT = re.compile(
 
 
 def takes_no_prompt(model: str | None) -> bool:
-    return bool(model) and _WITHOUT_PROMPT.search(model or "") is not None
+    return model is not None and _WITHOUT_PROMPT.search(model) is not None
 
 
 def skip_model_without_prompt(model: str | None) -> None:
     """Raises ``RecordSkipped`` for a request to a model that takes no prompt."""
-    if model and takes_no_prompt(model):
+    if model is not None and takes_no_prompt(model):
         raise RecordSkipped("model_without_prompt", f"{model[:80]} embeds, ranks, moderates, speaks or draws")
