@@ -386,6 +386,16 @@ def test_each_queue_event_source_has_a_concurrency_cap_set_by_a_parameter(functi
     assert 2 <= parameter["Default"] <= 20
 
 
+def test_the_longest_validate_batching_window_a_deployment_may_choose_ends_inside_the_default_lateness() -> None:
+    # Given the raw-log queue's batching window parameter and the correlator's lateness
+    parameters = TEMPLATE["Parameters"]
+    window, lateness = parameters["ValidateBatchingWindowSeconds"], parameters["CorrelationLatenessSeconds"]
+    # Then any window Lambda allows (300 s at most) can be chosen, and logs held that long still reach their hour
+    # before it is correlated
+    assert window["MaxValue"] <= 300
+    assert window["MaxValue"] < lateness["Default"]
+
+
 def test_zip_functions_run_python_3_12_and_queue_consumers_report_partial_batch_failures() -> None:
     for logical_id, function in FUNCTIONS.items():
         properties = function["Properties"]
